@@ -1,0 +1,1 @@
+"""The world: databases, files, password hashing, logs."""

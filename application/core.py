@@ -1,0 +1,114 @@
+"""What every use case of a base relies on: its stores, its read models, commands with retry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date
+from typing import TypeVar
+from uuid import UUID
+
+import structlog
+from eventsourcing.application import Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from sqlalchemy import Connection, Engine
+
+from application.errors import ConcurrencyConflict
+from application.ports import Clock, PasswordHasher
+from application.transcodings import DateAsISO
+from application.unit_of_work import A, UnitOfWork
+from projections.directory import Directory
+from projections.engine import EventLog, Progress, Projector
+
+R = TypeVar("R")
+
+MAX_ATTEMPTS = 5
+DEFAULT_BULK_SIZE = 500
+
+log = structlog.get_logger(__name__)
+
+
+class BaseCore(Application[UUID]):
+    """One school-year base: its event store, its read models, and how commands are run on it."""
+
+    def __init__(
+        self,
+        *,
+        uai: str,
+        year: int,
+        env: Mapping[str, str],
+        views: Engine,
+        hasher: PasswordHasher,
+        clock: Clock,
+    ) -> None:
+        super().__init__(env=env)
+        self.uai = uai
+        self.year = year
+        self.views = views
+        self.hasher = hasher
+        self.clock = clock
+        self.directory = Directory()
+        log_of_events = EventLog(application_name=self.name, recorder=self.recorder, mapper=self.mapper)
+        self.projectors: dict[str, Projector] = {
+            projection.name: Projector(projection, views, log_of_events) for projection in (self.directory,)
+        }
+        for projector in self.projectors.values():
+            projector.create_tables()
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    def execute(self, command: Callable[[UnitOfWork], R]) -> R:
+        """Run one command and commit it; on a version conflict, run it again on the fresh state.
+
+        The read models are caught up before returning, so the caller reads what it just wrote.
+        """
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            unit = UnitOfWork(self)
+            result = command(unit)
+            try:
+                unit.commit()
+            except IntegrityError:
+                log.info("command_conflict_retried", uai=self.uai, year=self.year, attempt=attempt)
+                continue
+            self.catch_up()
+            return result
+        raise ConcurrencyConflict(f"the data kept changing under this command; gave up after {MAX_ATTEMPTS} attempts")
+
+    @contextmanager
+    def bulk(self, size: int = DEFAULT_BULK_SIZE) -> Iterator[BulkUnit]:
+        """A unit of work for bulk callers, committed every ``size`` aggregates and at the end.
+
+        The read models catch up once, at the end (bulk writers are alone on the base).
+        """
+        unit = BulkUnit(self, size)
+        yield unit
+        unit.commit()
+        self.catch_up()
+
+    def catch_up(self, progress: Progress | None = None) -> int:
+        return sum(projector.catch_up(progress) for projector in self.projectors.values())
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection to the read models, for queries."""
+        with self.views.connect() as connection:
+            yield connection
+
+
+class BulkUnit(UnitOfWork):
+    """A unit of work that commits itself every ``size`` aggregates."""
+
+    def __init__(self, app: Application[UUID], size: int) -> None:
+        super().__init__(app)
+        self.size = size
+
+    def create(self, aggregate: A, *, natural_key: str | None = None) -> A:
+        # Commit before adding, not after: the caller may still change the aggregate it creates.
+        if len(self) >= self.size:
+            self.commit()
+        return super().create(aggregate, natural_key=natural_key)

@@ -1,0 +1,101 @@
+"""Reads of the directory, each journaled: who read whose personal data, which categories, why.
+
+Routes never call a projection directly; they come here, so that no personal data leaves the
+service without a line in the school's RGPD access journal. The journal line is written before
+the data is returned: a read that cannot be journaled is not served.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from uuid import UUID
+
+from application.core import BaseCore
+from application.errors import NotFound
+from application.permissions import Principal
+from domain.session import Session
+from projections.directory import ClassItem, GuardianItem, StaffItem, StudentItem, StudentRecord, TeacherItem
+
+PURPOSE = "directory"
+STUDENT_RECORD = ["identity", "schooling", "family"]
+GUARDIAN_RECORD = ["identity", "contact", "family"]
+PERSON_RECORD = ["identity", "contact"]
+
+
+class DirectoryQueries(BaseCore):
+    """What staff read of the directory."""
+
+    def list_classes(self, principal: Principal) -> list[ClassItem]:
+        with self.reading() as connection:
+            return self.directory.list_classes(connection)
+
+    def list_students(self, principal: Principal, class_code: str | None = None) -> list[StudentItem]:
+        with self.reading() as connection:
+            items = self.directory.list_students(connection, class_code)
+        filters = {"class_code": class_code} if class_code is not None else {}
+        self._journal_list(principal, "students", filters, len(items))
+        return items
+
+    def get_student(self, principal: Principal, student_id: UUID) -> StudentRecord:
+        with self.reading() as connection:
+            record = self.directory.get_student(connection, student_id)
+        if record is None:
+            raise NotFound(f"student {student_id} does not exist")
+        self._journal_record(principal, "student", student_id, STUDENT_RECORD)
+        return record
+
+    def list_guardians(self, principal: Principal) -> list[GuardianItem]:
+        with self.reading() as connection:
+            items = self.directory.list_guardians(connection)
+        self._journal_list(principal, "guardians", {}, len(items))
+        return items
+
+    def get_guardian(self, principal: Principal, guardian_id: UUID) -> GuardianItem:
+        with self.reading() as connection:
+            item = self.directory.get_guardian(connection, guardian_id)
+        if item is None:
+            raise NotFound(f"guardian {guardian_id} does not exist")
+        self._journal_record(principal, "guardian", guardian_id, GUARDIAN_RECORD)
+        return item
+
+    def list_teachers(self, principal: Principal) -> list[TeacherItem]:
+        with self.reading() as connection:
+            items = self.directory.list_teachers(connection)
+        self._journal_list(principal, "teachers", {}, len(items))
+        return items
+
+    def get_teacher(self, principal: Principal, teacher_id: UUID) -> TeacherItem:
+        with self.reading() as connection:
+            item = self.directory.get_teacher(connection, teacher_id)
+        if item is None:
+            raise NotFound(f"teacher {teacher_id} does not exist")
+        self._journal_record(principal, "teacher", teacher_id, PERSON_RECORD)
+        return item
+
+    def list_staff(self, principal: Principal) -> list[StaffItem]:
+        with self.reading() as connection:
+            items = self.directory.list_staff(connection)
+        self._journal_list(principal, "staff", {}, len(items))
+        return items
+
+    def get_staff_member(self, principal: Principal, staff_id: UUID) -> StaffItem:
+        with self.reading() as connection:
+            item = self.directory.get_staff_member(connection, staff_id)
+        if item is None:
+            raise NotFound(f"staff member {staff_id} does not exist")
+        self._journal_record(principal, "staff", staff_id, PERSON_RECORD)
+        return item
+
+    def _journal_record(self, principal: Principal, subject_type: str, subject_id: UUID, categories: list[str]) -> None:
+        self._journal(
+            principal,
+            lambda session: session.consult_record(
+                subject_type=subject_type, subject_id=subject_id, categories=categories, purpose=PURPOSE
+            ),
+        )
+
+    def _journal_list(self, principal: Principal, resource: str, filters: dict[str, str], count: int) -> None:
+        self._journal(principal, lambda session: session.consult_list(resource=resource, filters=filters, count=count))
+
+    def _journal(self, principal: Principal, write: Callable[[Session], None]) -> None:
+        self.execute(lambda unit: write(unit.get(Session, principal.session_id, "session")))

@@ -1,0 +1,17 @@
+"""What every person record of the directory shares: a civility and a validated name."""
+
+from __future__ import annotations
+
+from domain.errors import InvalidValue
+
+CIVILITIES = ("M.", "Mme")
+
+
+def parse_civility(value: str | None, field: str = "civility") -> str | None:
+    """The civility printed on letters: "M.", "Mme" or none."""
+    if value is None or not value.strip():
+        return None
+    civility = value.strip()
+    if civility not in CIVILITIES:
+        raise InvalidValue(f"{field} {value!r} is not one of 'M.', 'Mme'", field=field)
+    return civility

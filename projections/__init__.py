@@ -1,0 +1,1 @@
+"""Read models: SQL tables built from the events, each with its own tracked position."""
