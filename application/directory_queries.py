@@ -29,6 +29,13 @@ class DirectoryQueries(BaseCore):
         with self.reading() as connection:
             return self.directory.list_classes(connection)
 
+    def get_class(self, principal: Principal, code: str) -> ClassItem:
+        with self.reading() as connection:
+            item = self.directory.find_class(connection, code)
+        if item is None:
+            raise NotFound(f"class {code!r} does not exist")
+        return item
+
     def list_students(self, principal: Principal, class_code: str | None = None) -> list[StudentItem]:
         with self.reading() as connection:
             items = self.directory.list_students(connection, class_code)

@@ -12,6 +12,7 @@ from domain.account import Role
 class Permission(StrEnum):
     """Stable codes of what a caller may do; the accounts issue extends the catalogue."""
 
+    SESSION = "session"  # any open session: log out, read one's own account
     DIRECTORY_READ = "directory.read"
     DIRECTORY_WRITE = "directory.write"
 

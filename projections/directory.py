@@ -7,7 +7,7 @@ row; the class history keeps one row per move, keyed by the student's event vers
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -345,7 +345,7 @@ class Directory(Projection):
         ).all()
         return StudentRecord(
             student=_student(row),
-            class_history=[ClassMove(class_code=code, since=since) for code, since in history],
+            class_history=[ClassMove(class_code=code, since=_utc(since)) for code, since in history],
             guardians=_guardians_of(connection, str(student_id)),
         )
 
@@ -391,6 +391,11 @@ class Directory(Projection):
         for table in (students, guardians, teachers, staff):
             total += len(connection.execute(select(table.c.id).limit(1)).all())
         return total
+
+
+def _utc(instant: datetime) -> datetime:
+    """Instants are stored in UTC; SQLite hands them back without their zone."""
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
 
 
 def _student(r: Any) -> StudentItem:

@@ -1,0 +1,71 @@
+"""The Starlette application: routes, error rendering, request ids. Nothing happens at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+
+import structlog
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+
+from adapters.settings import Settings
+from api.bootstrap import build_bases
+from api.endpoints import Endpoint
+from api.middleware import RequestIdMiddleware
+from api.openapi import build_openapi
+from api.problems import Problem, domain_error_handler, problem_handler
+from api.routes import auth, classes, guardians, health, staff, students
+from application.registry import Bases
+from domain.errors import DomainError
+
+ENDPOINTS: list[Endpoint] = [
+    *auth.endpoints,
+    *classes.endpoints,
+    *students.endpoints,
+    *guardians.endpoints,
+    *staff.endpoints,
+]
+
+log = structlog.get_logger("api")
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Routing errors (no such path, wrong method) as problems too."""
+    assert isinstance(exc, HTTPException)
+    code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "invalid-request")
+    return Problem(exc.status_code, code, str(exc.detail)).response()
+
+
+async def internal_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled_error", path=request.url.path)
+    return Problem(500, "internal-error", "the service failed; the error is logged with this request's id").response()
+
+
+def create_app(settings: Settings | None = None, *, bases: Bases | None = None) -> Starlette:
+    """The HTTP app over a registry of bases (built from the settings unless one is given)."""
+    registry = bases if bases is not None else build_bases(settings or Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        registry.close()
+
+    app = Starlette(
+        routes=[*health.routes, *(endpoint.route() for endpoint in ENDPOINTS)],
+        middleware=[Middleware(RequestIdMiddleware)],
+        exception_handlers={
+            Problem: problem_handler,
+            DomainError: domain_error_handler,
+            HTTPException: http_error,
+            Exception: internal_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.bases = registry
+    app.state.openapi = build_openapi(ENDPOINTS, version("cartable"))
+    return app

@@ -1,0 +1,1 @@
+"""Routes grouped by resource; each module ends with its ``endpoints`` list."""

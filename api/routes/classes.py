@@ -1,0 +1,35 @@
+"""Classes of a school."""
+
+from __future__ import annotations
+
+from api.endpoints import Call, Endpoint
+from api.schemas.classes import ClassOut, ClassPage, OpenClass
+from application.permissions import Permission
+
+
+def list_classes(call: Call) -> ClassPage:
+    return ClassPage(items=[ClassOut.model_validate(c) for c in call.school.list_classes(call.caller)])
+
+
+def open_class(call: Call) -> ClassOut:
+    command = call.command(OpenClass)
+    base = call.school
+    base.execute(lambda unit: base.open_class(unit, code=command.code, label=command.label, level=command.level))
+    return ClassOut.model_validate(base.get_class(call.caller, command.code))
+
+
+endpoints = [
+    Endpoint(
+        "GET", "/schools/{uai}/classes", list_classes, "List classes", Permission.DIRECTORY_READ, response=ClassPage
+    ),
+    Endpoint(
+        "POST",
+        "/schools/{uai}/classes",
+        open_class,
+        "Open a class",
+        Permission.DIRECTORY_WRITE,
+        body=OpenClass,
+        response=ClassOut,
+        status=201,
+    ),
+]

@@ -1,0 +1,1 @@
+"""Request and response bodies: commands are imperative, responses end in ``Out``."""
