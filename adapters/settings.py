@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,7 +47,8 @@ class PostgresUrl:
         self.query = parts.query
 
     def sqlalchemy(self) -> str:
-        credentials = self.user + (f":{self.password}" if self.password else "")
+        # Re-quoted: a password holding '@', ':' or '/' would otherwise split the URL in the wrong place.
+        credentials = quote(self.user, safe="") + (f":{quote(self.password, safe='')}" if self.password else "")
         at = f"{credentials}@" if credentials else ""
         query = f"?{self.query}" if self.query else ""
         return f"postgresql+psycopg://{at}{self.host}:{self.port}/{self.dbname}{query}"

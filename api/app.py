@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Match, Route
 
 from adapters.settings import Settings
 from api.bootstrap import build_bases
@@ -38,7 +39,16 @@ async def http_error(request: Request, exc: Exception) -> Response:
     """Routing errors (no such path, wrong method) as problems too."""
     assert isinstance(exc, HTTPException)
     code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "invalid-request")
-    return Problem(exc.status_code, code, str(exc.detail)).response()
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request))
+    return Problem(exc.status_code, code, str(exc.detail), headers=headers).response()
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route accepts on this path (Starlette's own ``Allow`` names one route's only)."""
+    routes = [r for r in request.app.routes if isinstance(r, Route) and r.matches(request.scope)[0] != Match.NONE]
+    return sorted({method for route in routes for method in route.methods or ()})
 
 
 async def internal_error(request: Request, exc: Exception) -> Response:

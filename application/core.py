@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 from uuid import UUID
 
 import structlog
@@ -23,6 +25,7 @@ from projections.engine import EventLog, Progress, Projector
 R = TypeVar("R")
 
 MAX_ATTEMPTS = 5
+RETRY_PAUSE_MS = 2
 DEFAULT_BULK_SIZE = 500
 
 log = structlog.get_logger(__name__)
@@ -30,6 +33,9 @@ log = structlog.get_logger(__name__)
 
 class BaseCore(Application[UUID]):
     """One school-year base: its event store, its read models, and how commands are run on it."""
+
+    # Sessions gain an event per read of personal data: cached aggregates are only fast-forwarded.
+    env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "2000"}
 
     def __init__(
         self,
@@ -74,6 +80,8 @@ class BaseCore(Application[UUID]):
                 unit.commit()
             except IntegrityError:
                 log.info("command_conflict_retried", uai=self.uai, year=self.year, attempt=attempt)
+                # A random pause, growing with each attempt, so that racing writers stop colliding in step.
+                time.sleep(secrets.randbelow(RETRY_PAUSE_MS << attempt) / 1000)
                 continue
             self.catch_up()
             return result

@@ -24,6 +24,10 @@ from projections.engine import Projection, handles
 
 metadata = MetaData()
 
+# Byte order on every backend: the key is already folded, and a locale's collation would skip the
+# separator between last and first name ("Dupont Zoé" after "Duponte Anne").
+SORT_KEY = String(210).with_variant(String(210, collation="C"), "postgresql")
+
 classes = Table(
     "directory_classes",
     metadata,
@@ -43,7 +47,7 @@ students = Table(
     Column("birth_date", Date, nullable=False),
     Column("sex", String(1), nullable=False),
     Column("class_code", String(20), index=True),
-    Column("sort_key", String(210), nullable=False, index=True),
+    Column("sort_key", SORT_KEY, nullable=False, index=True),
     Column("enrolled_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -66,7 +70,7 @@ guardians = Table(
     Column("email", String(254)),
     Column("phone", String(25)),
     Column("address", String(300)),
-    Column("sort_key", String(210), nullable=False, index=True),
+    Column("sort_key", SORT_KEY, nullable=False, index=True),
 )
 
 guardian_links = Table(
@@ -87,7 +91,7 @@ teachers = Table(
     Column("first_name", String(100), nullable=False),
     Column("email", String(254)),
     Column("disciplines", JSON, nullable=False),
-    Column("sort_key", String(210), nullable=False, index=True),
+    Column("sort_key", SORT_KEY, nullable=False, index=True),
 )
 
 staff = Table(
@@ -99,7 +103,7 @@ staff = Table(
     Column("first_name", String(100), nullable=False),
     Column("function", String(20), nullable=False),
     Column("email", String(254)),
-    Column("sort_key", String(210), nullable=False, index=True),
+    Column("sort_key", SORT_KEY, nullable=False, index=True),
 )
 
 

@@ -101,9 +101,7 @@ def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Se
 
 
 @pytest.fixture
-def bases_factory(
-    settings: Settings, fast_hasher: Argon2Hasher, clock: Clock
-) -> Iterator[Callable[..., Bases]]:
+def bases_factory(settings: Settings, fast_hasher: Argon2Hasher, clock: Clock) -> Iterator[Callable[..., Bases]]:
     """Builds more registries over the same storage, as other processes would; ``max_open`` may be given."""
     opened: list[Bases] = []
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from api.endpoints import Call, Endpoint
 from api.schemas.classes import ClassOut, ClassPage, OpenClass
 from application.permissions import Permission
+from domain.school_class import parse_class_code
 
 
 def list_classes(call: Call) -> ClassPage:
@@ -15,7 +16,8 @@ def open_class(call: Call) -> ClassOut:
     command = call.command(OpenClass)
     base = call.school
     base.execute(lambda unit: base.open_class(unit, code=command.code, label=command.label, level=command.level))
-    return ClassOut.model_validate(base.get_class(call.caller, command.code))
+    # The class is stored under its parsed code ("3  A" is "3 A"), so it is read back under that code.
+    return ClassOut.model_validate(base.get_class(call.caller, parse_class_code(command.code, "code")))
 
 
 endpoints = [

@@ -1,0 +1,295 @@
+"""The operators' command line, driven as an operator would: options in, text or JSON out, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from typer import Typer
+from typer.testing import CliRunner, Result
+
+from adapters.passwords import Argon2Hasher
+from adapters.settings import Settings
+from api.bootstrap import build_bases
+from api.cli import make_cli
+from application.base import SchoolYearBase
+from application.errors import Unauthenticated
+from application.ports import Clock
+from application.registry import Bases
+from projections.directory import Directory
+from tests.conftest import YEAR
+
+UAI = "0750655E"
+STUDENTS = 60
+
+
+class Operator:
+    """Runs ``cartable`` commands on one data directory, and opens its bases to check what they hold."""
+
+    def __init__(self, data_dir: Path, cli: Typer, registry: Callable[[], Bases]) -> None:
+        self.data_dir = data_dir
+        self.cli = cli
+        self.runner = CliRunner()
+        self.env = {"CARTABLE_DATA_DIR": str(data_dir), "CARTABLE_DATABASE_URL": "", "CARTABLE_LOG_LEVEL": "info"}
+        self._registry = registry
+        self._opened: list[Bases] = []
+
+    def run(self, *args: str) -> Result:
+        return self.runner.invoke(self.cli, list(args), env=self.env)
+
+    def json(self, *args: str) -> dict[str, Any]:
+        result = self.run(*args, "--json")
+        assert result.exit_code == 0, result.output
+        payload: dict[str, Any] = json.loads(result.stdout)
+        return payload
+
+    def base(self, uai: str = UAI, year: int = YEAR) -> SchoolYearBase:
+        """The base as another process sees it, through a registry of its own."""
+        registry = self._registry()
+        self._opened.append(registry)
+        return registry.open(uai, year)
+
+    def close(self) -> None:
+        for registry in self._opened:
+            registry.close()
+
+
+@pytest.fixture
+def operator(tmp_path: Path, fast_hasher: Argon2Hasher, clock: Clock) -> Iterator[Operator]:
+    data_dir = tmp_path / "var"
+
+    def registry(settings: Settings | None = None) -> Bases:
+        return build_bases(settings or Settings(data_dir=data_dir, database_url=None), hasher=fast_hasher, clock=clock)
+
+    operator = Operator(data_dir, make_cli(registry), registry)
+    yield operator
+    operator.close()
+
+
+def head(base: SchoolYearBase) -> int:
+    return base.recorder.max_notification_id() or 0
+
+
+def logs_in(base: SchoolYearBase, login: str, password: str) -> bool:
+    try:
+        base.execute(
+            lambda unit: base.open_session(unit, login=login, password=password, address=None, user_agent=None)
+        )
+    except Unauthenticated:
+        return False
+    return True
+
+
+def directory_rows(base: SchoolYearBase) -> list[list[str]]:
+    with base.reading() as connection:
+        return [sorted(repr(tuple(row)) for row in connection.execute(select(table))) for table in Directory.tables()]
+
+
+# -- school create --------------------------------------------------------------------------------
+
+
+def test_school_create_prints_the_super_admin_and_a_password_that_logs_in(operator: Operator) -> None:
+    created = operator.json("school", "create", "--uai", UAI, "--name", "Lycée Louis-le-Grand")
+
+    assert created.keys() == {"uai", "year", "login", "password"}
+    assert (created["uai"], created["year"], created["login"]) == (UAI, YEAR, "SPR")
+    assert logs_in(operator.base(), "SPR", created["password"])
+
+
+def test_school_create_reads_well_without_json(operator: Operator) -> None:
+    result = operator.run("school", "create", "--uai", UAI, "--name", "Lycée Louis-le-Grand", "--year", "2026")
+
+    assert result.exit_code == 0
+    assert "SPR" in result.stdout
+    assert "2026-2027" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--uai", "0750655X", "--uai: uai '0750655X' has a wrong check letter"),
+        ("--year", "1999", "--year: year 1999"),
+        ("--year", "2028", "not a plausible school year"),
+    ],
+)
+def test_school_create_refuses_bad_input_and_writes_nothing(
+    operator: Operator, option: str, value: str, message: str
+) -> None:
+    arguments = {"--uai": UAI, "--name": "Lycée Louis-le-Grand", "--year": "2026", option: value}
+
+    result = operator.run("school", "create", *[item for pair in arguments.items() for item in pair])
+
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+    assert not operator.data_dir.exists()
+
+
+def test_school_create_refuses_an_existing_base_and_writes_nothing(operator: Operator) -> None:
+    operator.json("school", "create", "--uai", UAI, "--name", "Lycée Louis-le-Grand")
+    before = head(operator.base())
+
+    result = operator.run("school", "create", "--uai", UAI, "--name", "Autre", "--year", "2026")
+
+    assert result.exit_code == 1
+    assert "already has a base for 2026" in result.stderr
+    assert head(operator.base()) == before
+
+
+def test_a_missing_option_is_a_usage_error(operator: Operator) -> None:
+    result = operator.run("school", "create", "--uai", UAI)
+
+    assert result.exit_code == 2
+    assert "--name" in result.stderr
+
+
+# -- demo -----------------------------------------------------------------------------------------
+
+
+def test_demo_creates_the_base_and_prints_its_figures(operator: Operator) -> None:
+    demo = operator.json("demo", "--uai", UAI, "--students", str(STUDENTS), "--name", "Lycée Louis-le-Grand")
+
+    school = operator.base().school()
+    assert school is not None
+    assert school.name == "Lycée Louis-le-Grand"
+    assert demo.keys() == {"uai", "year", "login", "password", "students", "events", "seconds"}
+    assert (demo["uai"], demo["year"], demo["students"]) == (UAI, YEAR, STUDENTS)
+    assert demo["events"] == head(operator.base()) - 2  # the school and its SPR account come first
+    assert logs_in(operator.base(), "SPR", demo["password"])
+
+
+def test_demo_refuses_a_base_that_has_people_and_writes_nothing(operator: Operator) -> None:
+    first = operator.json("demo", "--uai", UAI, "--students", str(STUDENTS))
+    before = head(operator.base())
+
+    result = operator.run("demo", "--uai", UAI, "--students", str(STUDENTS), "--json")
+
+    assert result.exit_code == 1
+    assert "already has people" in result.stderr
+    assert result.stdout == ""
+    assert head(operator.base()) == before
+    assert logs_in(operator.base(), "SPR", first["password"])
+
+
+def test_demo_fills_a_base_made_by_school_create_with_a_new_password(operator: Operator) -> None:
+    created = operator.json("school", "create", "--uai", UAI, "--name", "Lycée Louis-le-Grand")
+
+    demo = operator.json("demo", "--uai", UAI, "--students", str(STUDENTS))
+
+    assert demo["password"] != created["password"]
+    assert logs_in(operator.base(), "SPR", demo["password"])
+    assert not logs_in(operator.base(), "SPR", created["password"])
+
+
+def test_demo_if_missing_loads_once_then_tells_how_to_log_in(operator: Operator) -> None:
+    loaded = operator.json("demo", "--uai", UAI, "--students", str(STUDENTS), "--if-missing")
+    before = head(operator.base())
+
+    again = operator.json("demo", "--uai", UAI, "--students", str(STUDENTS), "--if-missing")
+    readable = operator.run("demo", "--uai", UAI, "--if-missing")
+
+    assert "password" in loaded
+    assert again == {
+        "uai": UAI,
+        "year": YEAR,
+        "login": "SPR",
+        "loaded": False,
+        "reset_password": f"cartable account reset-password --uai {UAI} --year {YEAR} --login SPR",
+    }
+    assert readable.exit_code == 0
+    assert "cartable account reset-password" in readable.stdout
+    assert head(operator.base()) == before
+
+
+# -- projections ----------------------------------------------------------------------------------
+
+
+def test_status_shows_the_directory_at_the_head_of_the_log(operator: Operator) -> None:
+    operator.json("demo", "--uai", UAI, "--students", str(STUDENTS))
+
+    status = operator.json("projections", "status", "--uai", UAI)
+    table = operator.run("projections", "status", "--uai", UAI, "--year", str(YEAR))
+
+    [directory] = status["projections"]
+    assert directory["projection"] == "directory"
+    assert directory["position"] == directory["head"] == head(operator.base())
+    assert directory["behind"] == 0
+    assert "directory" in table.stdout
+
+
+def test_rebuild_leaves_the_rows_live_updating_built(operator: Operator) -> None:
+    operator.json("demo", "--uai", UAI, "--students", str(STUDENTS))
+    live = directory_rows(operator.base())
+
+    result = operator.run("projections", "rebuild", "directory", "--uai", UAI)
+
+    assert result.exit_code == 0, result.output
+    assert "Rebuilt directory" in result.stdout
+    assert directory_rows(operator.base()) == live
+
+
+def test_rebuild_of_an_unknown_projection_lists_the_known_ones(operator: Operator) -> None:
+    operator.json("school", "create", "--uai", UAI, "--name", "Lycée Louis-le-Grand")
+
+    result = operator.run("projections", "rebuild", "timetable", "--uai", UAI)
+
+    assert result.exit_code == 2
+    assert "unknown projection 'timetable'; known projections: directory" in result.stderr
+
+
+def test_status_of_a_school_without_base_is_an_error(operator: Operator) -> None:
+    result = operator.run("projections", "status", "--uai", UAI)
+
+    assert result.exit_code == 1
+    assert f"school {UAI} has no base for {YEAR}" in result.stderr
+
+
+# -- account --------------------------------------------------------------------------------------
+
+
+def test_reset_password_issues_a_password_that_logs_in(operator: Operator) -> None:
+    created = operator.json("school", "create", "--uai", UAI, "--name", "Lycée Louis-le-Grand")
+
+    reset = operator.json("account", "reset-password", "--uai", UAI, "--login", "SPR")
+
+    assert reset.keys() == {"uai", "year", "login", "password"}
+    assert logs_in(operator.base(), "SPR", reset["password"])
+    assert not logs_in(operator.base(), "SPR", created["password"])
+
+
+def test_reset_password_of_an_unknown_login_names_the_field(operator: Operator) -> None:
+    operator.json("school", "create", "--uai", UAI, "--name", "Lycée Louis-le-Grand")
+
+    result = operator.run("account", "reset-password", "--uai", UAI, "--login", "NOBODY")
+
+    assert result.exit_code == 2
+    assert "--login: login 'NOBODY' is not an account" in result.stderr
+
+
+# -- the installed command ------------------------------------------------------------------------
+
+
+def test_the_console_script_keeps_logs_off_the_json(tmp_path: Path) -> None:
+    """The real entry point, real argon2 and real settings: stdout holds the JSON, the logs go to stderr."""
+    env = {**os.environ, "CARTABLE_DATA_DIR": str(tmp_path / "var"), "CARTABLE_DATABASE_URL": ""}
+    command = [sys.executable, "-c", "from api.cli import main; main()"]
+
+    result = subprocess.run(
+        [*command, "school", "create", "--uai", UAI, "--name", "Lycée Louis-le-Grand", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["login"] == "SPR"
+    assert '"event": "base_created"' in result.stderr

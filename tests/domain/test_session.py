@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import copy
+from uuid import UUID, uuid4
+
+import pytest
+from eventsourcing.domain import CanMutateAggregate
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from domain.errors import RuleViolated
+from domain.session import Session
+
+DIGEST = "ab" * 32
+
+
+def open_session(digest: str = DIGEST) -> Session:
+    return Session(
+        account_id=uuid4(), login="SPR", role="super-admin", token_digest=digest, address="127.0.0.1", user_agent=None
+    )
+
+
+def replay(events: list[CanMutateAggregate[UUID]]) -> Session | None:
+    session: Session | None = None
+    for event in events:
+        session = event.mutate(session)
+    return session
+
+
+def test_a_new_session_is_open_and_has_read_nothing() -> None:
+    session = open_session()
+    assert session.is_open
+    assert session.consultations == 0
+    assert (session.login, session.role) == ("SPR", "super-admin")
+
+
+def test_session_id_is_derived_from_the_token_digest() -> None:
+    assert open_session().id == Session.create_id(DIGEST)
+    assert open_session("cd" * 32).id != open_session().id
+
+
+def test_reading_a_record_is_journaled_with_whose_data_and_why() -> None:
+    session = open_session()
+    subject = uuid4()
+    session.consult_record(subject_type="student", subject_id=subject, categories=["identity"], purpose="directory")
+    consulted = session.collect_events()[-1]
+    assert isinstance(consulted, Session.RecordConsulted)
+    assert (consulted.subject_type, consulted.subject_id) == ("student", subject)
+    assert (consulted.categories, consulted.purpose) == (["identity"], "directory")
+    assert session.consultations == 1
+
+
+def test_reading_a_list_is_journaled_with_its_filters_and_size() -> None:
+    session = open_session()
+    session.consult_list(resource="students", filters={"class_code": "3A"}, count=28)
+    consulted = session.collect_events()[-1]
+    assert isinstance(consulted, Session.ListConsulted)
+    assert (consulted.resource, consulted.filters, consulted.count) == ("students", {"class_code": "3A"}, 28)
+
+
+def test_closing_a_session_records_why() -> None:
+    session = open_session()
+    session.close("logout")
+    closed = session.collect_events()[-1]
+    assert isinstance(closed, Session.Closed)
+    assert closed.reason == "logout"
+    assert not session.is_open
+
+
+def test_a_closed_session_cannot_read_anything() -> None:
+    session = open_session()
+    session.close("logout")
+    session.collect_events()
+    with pytest.raises(RuleViolated):
+        session.consult_record(subject_type="student", subject_id=uuid4(), categories=[], purpose="directory")
+    with pytest.raises(RuleViolated):
+        session.consult_list(resource="students", filters={}, count=0)
+    assert session.pending_events == []
+    assert session.consultations == 0
+
+
+def test_a_closed_session_cannot_be_closed_again() -> None:
+    session = open_session()
+    session.close("logout")
+    with pytest.raises(RuleViolated):
+        session.close("expired")
+    assert len(session.collect_events()) == 2
+
+
+class SessionMachine(RuleBasedStateMachine):
+    """Reads are journaled while the session is open, refused after; state is what the events replay to."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session = open_session()
+        self.events: list[CanMutateAggregate[UUID]] = list(self.session.collect_events())
+        self.expected_open = True
+        self.expected_consultations = 0
+
+    def _attempt(self, command: str, *args: object) -> None:
+        before = copy.deepcopy(vars(self.session))
+        try:
+            getattr(self, command)(*args)
+        except RuleViolated:
+            assert not self.expected_open
+            assert not self.session.pending_events
+            assert vars(self.session) == before
+            return
+        assert self.expected_open
+        self.events.extend(self.session.collect_events())
+
+    def _record(self, subject: UUID) -> None:
+        self.session.consult_record(subject_type="student", subject_id=subject, categories=["identity"], purpose="x")
+
+    def _list(self, count: int) -> None:
+        self.session.consult_list(resource="students", filters={}, count=count)
+
+    def _close(self, reason: str) -> None:
+        self.session.close(reason)
+
+    @rule(subject=st.uuids())
+    def consult_record(self, subject: UUID) -> None:
+        self._attempt("_record", subject)
+        if self.expected_open:
+            self.expected_consultations += 1
+
+    @rule(count=st.integers(0, 1000))
+    def consult_list(self, count: int) -> None:
+        self._attempt("_list", count)
+        if self.expected_open:
+            self.expected_consultations += 1
+
+    @rule(reason=st.sampled_from(["logout", "expired"]))
+    def close(self, reason: str) -> None:
+        self._attempt("_close", reason)
+        self.expected_open = False
+
+    @invariant()
+    def replaying_the_events_gives_the_same_session(self) -> None:
+        assert replay(self.events) == self.session
+        assert self.session.is_open == self.expected_open
+        assert self.session.consultations == self.expected_consultations
+        assert self.session.version == len(self.events)
+
+
+SessionMachine.TestCase.settings = settings(max_examples=40, stateful_step_count=15, deadline=None)
+TestSessionMachine = SessionMachine.TestCase

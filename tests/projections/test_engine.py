@@ -1,0 +1,198 @@
+"""The projection engine: exactly once, resumable, rows and position committed together."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from application.base import SchoolYearBase
+from application.permissions import Principal
+from application.registry import Bases
+from application.unit_of_work import UnitOfWork
+from domain.student import Student
+from projections import tracking
+from projections.batch import RowBatch
+from projections.directory import Directory
+from projections.engine import EventLog, Projector
+from tests.projections.support import (
+    directory_event_ids,
+    directory_projector,
+    dump,
+    head,
+    populate,
+    write_without_catching_up,
+)
+
+
+class Crash(Exception):
+    """Stands for a process dying half-way."""
+
+
+def crash(*_: Any) -> None:
+    raise Crash
+
+
+def event_log(base: SchoolYearBase) -> EventLog:
+    return EventLog(application_name=base.name, recorder=base.recorder, mapper=base.mapper)
+
+
+class EngineContract:
+    def test_catch_up_applies_what_was_written_then_nothing_more(self, base: SchoolYearBase) -> None:
+        write_without_catching_up(base, 5)
+        projector = directory_projector(base)
+        assert projector.catch_up() == len(directory_event_ids(base))
+        rows = dump(base.views)
+        assert len(rows["directory_students"]) == 5
+        assert projector.catch_up() == 0
+        assert dump(base.views) == rows
+
+    def test_status_reports_position_head_and_how_far_behind(self, base: SchoolYearBase) -> None:
+        projector = directory_projector(base)
+        start = projector.status()
+        assert (start.projection, start.position, start.head, start.behind) == ("directory", head(base), head(base), 0)
+        write_without_catching_up(base, 2)
+        lagging = projector.status()
+        assert lagging.position == start.position
+        assert lagging.head == head(base) > start.head
+        assert lagging.behind == lagging.head - lagging.position
+        projector.catch_up()
+        assert projector.status().position == head(base)
+        assert projector.status().behind == 0
+
+    def test_events_the_projection_does_not_read_still_move_it_to_the_head(
+        self, base: SchoolYearBase, principal: Principal
+    ) -> None:
+        populate(base)
+        base.list_students(principal)  # journaled: a Session event, which the directory does not read
+        status = directory_projector(base).status()
+        assert status.head == head(base)
+        assert status.position == status.head
+
+    def test_catch_up_resumes_after_the_last_committed_page(self, base: SchoolYearBase) -> None:
+        write_without_catching_up(base, 4)
+        projector = directory_projector(base)
+        paged = Projector(projector.projection, base.views, projector.log, batch_size=3)
+        with pytest.raises(Crash):
+            paged.catch_up(progress=crash)
+        ids = directory_event_ids(base)
+        assert paged.status().position == ids[2]
+        rows = dump(base.views)
+        assert (len(rows["directory_classes"]), len(rows["directory_students"])) == (3, 0)
+        assert paged.catch_up() == len(ids) - 3
+        live = dump(base.views)
+        projector.rebuild()
+        assert dump(base.views) == live
+
+    def test_a_crash_mid_batch_rolls_back_rows_and_position_together(
+        self, base: SchoolYearBase, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        ids = populate(base)
+        projector = directory_projector(base)
+        rows, position = dump(base.views), projector.status().position
+        unit = UnitOfWork(base)
+        base.enrol_student(unit, last_name="Neuf", first_name="Noé", birth_date=date(2012, 1, 1), sex="M")
+        base.move_student(unit, student_id=ids["leo"], class_code="4A")
+        unit.commit()
+        monkeypatch.setitem(Directory._handlers, Student.MovedToClass, crash)
+        with pytest.raises(Crash):
+            projector.catch_up()
+        assert dump(base.views) == rows
+        assert projector.status().position == position
+        monkeypatch.undo()
+        assert projector.catch_up() == 2
+        with base.reading() as connection:
+            assert [s.last_name for s in base.directory.list_students(connection, "4A")] == ["Élie"]
+            assert len(base.directory.list_students(connection)) == 4
+
+    def test_a_crash_during_a_rebuild_leaves_the_old_tables_whole(
+        self, base: SchoolYearBase, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        populate(base)
+        projector = directory_projector(base)
+        rows = dump(base.views)
+        monkeypatch.setitem(Directory._handlers, Student.MovedToClass, crash)
+        with pytest.raises(Crash):
+            projector.rebuild()
+        assert dump(base.views) == rows
+        assert projector.status().position == head(base)
+
+    def test_two_projectors_catching_up_at_once_apply_each_event_once(
+        self, base: SchoolYearBase, bases_factory: Callable[..., Bases], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        other = bases_factory().open(base.uai, base.year)  # another process: its own engines and pools
+        write_without_catching_up(base, 15)
+        applied: Counter[tuple[UUID, int]] = Counter()
+        lock = threading.Lock()
+        apply = Directory.apply
+
+        def counting_apply(self: Directory, batch: RowBatch, event: Any) -> None:
+            with lock:
+                applied[(event.originator_id, event.originator_version)] += 1
+            apply(self, batch, event)
+
+        monkeypatch.setattr(Directory, "apply", counting_apply)
+        projectors = [Projector(Directory(), b.views, event_log(b), batch_size=4) for b in (base, other)]
+        start = threading.Barrier(len(projectors), timeout=10)
+        results: list[int] = []
+        errors: list[BaseException] = []
+
+        def catch_up(projector: Projector) -> None:
+            try:
+                start.wait()
+                results.append(projector.catch_up())
+            except BaseException as error:
+                errors.append(error)
+
+        threads = [threading.Thread(target=catch_up, args=(p,)) for p in projectors]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert errors == []
+        ids = directory_event_ids(base)
+        assert sum(results) == len(ids)
+        assert len(applied) == len(ids)
+        assert set(applied.values()) == {1}
+        assert projectors[1].status().position == head(base)
+        live = dump(base.views)
+        monkeypatch.undo()
+        directory_projector(base).rebuild()
+        assert dump(base.views) == live
+
+    def test_a_position_never_moves_back(self, base: SchoolYearBase) -> None:
+        with base.views.begin() as connection:
+            tracking.write_position(connection, "directory", 1_000)
+            tracking.write_position(connection, "directory", 10)
+            assert tracking.read_position(connection, "directory") == 1_000
+
+    def test_each_projection_keeps_its_own_position(self, base: SchoolYearBase) -> None:
+        with base.views.begin() as connection:
+            tracking.lock_position(connection, "other", base.name)
+            tracking.write_position(connection, "other", 7)
+            position = tracking.read_position(connection, "directory")
+        assert directory_projector(base).status().position == position == head(base)
+        with base.views.connect() as connection:
+            assert tracking.read_position(connection, "other") == 7
+            assert tracking.read_position(connection, "never-ran") == 0
+
+
+class TestEngineOnSqlite(EngineContract):
+    @pytest.fixture
+    def backend(self) -> str:
+        return "sqlite"
+
+
+@pytest.mark.postgres
+class TestEngineOnPostgres(EngineContract):
+    @pytest.fixture
+    def backend(self) -> str:
+        return "postgres"
+
+
+del EngineContract
