@@ -8,32 +8,46 @@ row within the batch are merged into the pending ones, so the order of events is
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, and_, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from projections.bulk import bulk_insert
+
 Row = dict[str, Any]
-Key = tuple[Any, ...]
+Key = Any  # a tuple, or the bare value of a one-column key
 
 
 class RowBatch:
     """Pending upserts and updates of one transaction, keyed by table and primary key."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, *, tables_empty: bool = False) -> None:
         self.connection = connection
+        # A rebuild starts from emptied tables: until its first flush, rows need no conflict handling.
+        self.tables_empty = tables_empty
         self._upserts: dict[Table, dict[Key, Row]] = {}
         self._updates: dict[Table, dict[Key, Row]] = {}
+        self._key_getters: dict[Table, itemgetter[Any]] = {}
 
-    @staticmethod
-    def _key(table: Table, row: Mapping[str, Any]) -> Key:
-        return tuple(row[column.name] for column in table.primary_key.columns)
+    def _key(self, table: Table, row: Mapping[str, Any]) -> Key:
+        """The row's primary key (a tuple, or the bare value for a one-column key)."""
+        getter = self._key_getters.get(table)
+        if getter is None:
+            getter = self._key_getters[table] = itemgetter(*(column.name for column in table.primary_key.columns))
+        key: Key = getter(row)
+        return key
 
     def upsert(self, table: Table, row: Row) -> None:
-        """Write a whole row, replacing any row with the same primary key (handlers stay idempotent)."""
+        """Write a whole row, replacing any row with the same primary key (handlers stay idempotent).
+
+        The batch owns ``row`` from now on: later updates in the batch are merged into it.
+        """
         key = self._key(table, row)
-        self._upserts.setdefault(table, {})[key] = dict(row)
-        self._updates.get(table, {}).pop(key, None)
+        self._upserts.setdefault(table, {})[key] = row
+        if self._updates:
+            self._updates.get(table, {}).pop(key, None)
 
     def update(self, table: Table, key: Mapping[str, Any], values: Row) -> None:
         """Change some columns of a row written earlier, in this batch or a previous one."""
@@ -45,11 +59,19 @@ class RowBatch:
         merged = self._updates.setdefault(table, {}).setdefault(pk, dict(key))
         merged.update(values)
 
+    @property
+    def pending(self) -> int:
+        """How many rows wait to be written."""
+        return sum(map(len, self._upserts.values())) + sum(map(len, self._updates.values()))
+
     def flush(self) -> None:
         """Write what is pending: upserts first, then updates of rows from earlier batches."""
         for table, rows in self._upserts.items():
-            if rows:
+            if rows and self.tables_empty:
+                bulk_insert(self.connection, table, list(rows.values()))
+            elif rows:
                 self.connection.execute(self._upsert_statement(table), list(rows.values()))
+        self.tables_empty = False
         for table, rows in self._updates.items():
             by_columns: dict[tuple[str, ...], list[Row]] = {}
             for row in rows.values():

@@ -28,6 +28,9 @@ metadata = MetaData()
 # separator between last and first name ("Dupont Zoé" after "Duponte Anne").
 SORT_KEY = String(210).with_variant(String(210, collation="C"), "postgresql")
 
+# Every table is keyed by text ids: WITHOUT ROWID stores each row once, in its key's b-tree, instead of
+# a rowid table plus a key index (a third less to write in a rebuild).
+
 classes = Table(
     "directory_classes",
     metadata,
@@ -35,6 +38,7 @@ classes = Table(
     Column("code", String(20), nullable=False, unique=True),
     Column("label", String(100), nullable=False),
     Column("level", String(20), nullable=False),
+    sqlite_with_rowid=False,
 )
 
 students = Table(
@@ -49,6 +53,7 @@ students = Table(
     Column("class_code", String(20), index=True),
     Column("sort_key", SORT_KEY, nullable=False, index=True),
     Column("enrolled_at", DateTime(timezone=True), nullable=False),
+    sqlite_with_rowid=False,
 )
 
 class_history = Table(
@@ -58,6 +63,7 @@ class_history = Table(
     Column("version", Integer, primary_key=True),
     Column("class_code", String(20), nullable=False),
     Column("since", DateTime(timezone=True), nullable=False),
+    sqlite_with_rowid=False,
 )
 
 guardians = Table(
@@ -71,6 +77,7 @@ guardians = Table(
     Column("phone", String(25)),
     Column("address", String(300)),
     Column("sort_key", SORT_KEY, nullable=False, index=True),
+    sqlite_with_rowid=False,
 )
 
 guardian_links = Table(
@@ -80,6 +87,7 @@ guardian_links = Table(
     Column("student_id", String(36), primary_key=True, index=True),
     Column("relationship", String(20), nullable=False),
     Column("legal", Boolean, nullable=False),
+    sqlite_with_rowid=False,
 )
 
 teachers = Table(
@@ -92,6 +100,7 @@ teachers = Table(
     Column("email", String(254)),
     Column("disciplines", JSON, nullable=False),
     Column("sort_key", SORT_KEY, nullable=False, index=True),
+    sqlite_with_rowid=False,
 )
 
 staff = Table(
@@ -104,6 +113,7 @@ staff = Table(
     Column("function", String(20), nullable=False),
     Column("email", String(254)),
     Column("sort_key", SORT_KEY, nullable=False, index=True),
+    sqlite_with_rowid=False,
 )
 
 
