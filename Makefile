@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 UAI ?= 0750655E
+NAME ?= Lycée Louis-le-Grand
 STUDENTS ?= 1200
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -28,7 +29,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP) ## Create .venv and install Cartable with its dev tools (done by every target).
 
 run: $(STAMP) ## Create the demo school on first run (prints its login), then serve on HOST:PORT.
-	$(BIN)/cartable demo --uai $(UAI) --students $(STUDENTS) --if-missing
+	$(BIN)/cartable demo --uai $(UAI) --name "$(NAME)" --students $(STUDENTS) --if-missing
 	$(BIN)/cartable serve --host $(HOST) --port $(PORT)
 
 serve: $(STAMP) ## Serve the bases already in CARTABLE_DATA_DIR (default ./var), no demo.
