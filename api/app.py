@@ -20,7 +20,7 @@ from api.endpoints import Endpoint
 from api.middleware import RequestIdMiddleware
 from api.openapi import build_openapi
 from api.problems import Problem, domain_error_handler, problem_handler
-from api.routes import auth, classes, guardians, health, staff, students
+from api.routes import auth, classes, guardians, health, imports, staff, students
 from application.registry import Bases
 from domain.errors import DomainError
 
@@ -30,6 +30,7 @@ ENDPOINTS: list[Endpoint] = [
     *students.endpoints,
     *guardians.endpoints,
     *staff.endpoints,
+    *imports.endpoints,
 ]
 
 log = structlog.get_logger("api")

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -30,6 +31,14 @@ M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file sent in a multipart body."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Call:
     """What a handler gets: the checked caller, their base, the parsed body, the path and query."""
 
@@ -41,6 +50,8 @@ class Call:
     user_agent: str | None
     principal: Principal | None = None
     base: SchoolYearBase | None = None
+    uploads: tuple[Upload, ...] = ()
+    form: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def caller(self) -> Principal:
@@ -81,26 +92,43 @@ class Endpoint:
     status: int = 200
     query: dict[str, str] = field(default_factory=dict)
     tag: str = "directory"
+    upload: bool = False  # a multipart body of files (and form fields) instead of JSON
 
     def route(self) -> Route:
         async def endpoint(request: Request) -> Response:
+            # The caller is checked before the body is read: no one uploads anything unauthenticated.
+            principal, base = await run_in_threadpool(self._authorize, request)
             raw = await request.body() if self.body is not None else b""
-            return await run_in_threadpool(self._respond, request, raw)
+            uploads, form = await read_multipart(request) if self.upload else ((), {})
+            return await run_in_threadpool(
+                self._respond, request, principal=principal, base=base, raw=raw, uploads=uploads, form=form
+            )
 
         return Route(self.path, endpoint, methods=[self.method], name=self.handler.__name__)
 
-    def _respond(self, request: Request, raw: bytes) -> Response:
-        bases: Bases = request.app.state.bases
-        principal, base = None, None
-        if self.permission is not None:
-            principal, base = authenticate(bases, request.headers.get("authorization"))
-            uai = request.path_params.get("uai")
-            if uai is not None and uai.upper() != principal.uai:
-                raise Problem(403, "forbidden", f"this session belongs to school {principal.uai}, not {uai}")
-            if not principal.can(self.permission):
-                raise Problem(403, "forbidden", f"this account lacks the permission {self.permission.value!r}")
+    def _authorize(self, request: Request) -> tuple[Principal | None, SchoolYearBase | None]:
+        if self.permission is None:
+            return None, None
+        principal, base = authenticate(request.app.state.bases, request.headers.get("authorization"))
+        uai = request.path_params.get("uai")
+        if uai is not None and uai.upper() != principal.uai:
+            raise Problem(403, "forbidden", f"this session belongs to school {principal.uai}, not {uai}")
+        if not principal.can(self.permission):
+            raise Problem(403, "forbidden", f"this account lacks the permission {self.permission.value!r}")
+        return principal, base
+
+    def _respond(
+        self,
+        request: Request,
+        *,
+        principal: Principal | None,
+        base: SchoolYearBase | None,
+        raw: bytes,
+        uploads: tuple[Upload, ...],
+        form: Mapping[str, str],
+    ) -> Response:
         call = Call(
-            bases=bases,
+            bases=request.app.state.bases,
             body=parse_body(self.body, raw),
             path=request.path_params,
             query=request.query_params,
@@ -108,11 +136,33 @@ class Endpoint:
             user_agent=request.headers.get("user-agent"),
             principal=principal,
             base=base,
+            uploads=uploads,
+            form=form,
         )
         result = self.handler(call)
         if result is None:
             return Response(status_code=204)
         return JSONResponse(result.model_dump(mode="json"), status_code=self.status)
+
+
+MAX_UPLOAD_FILES = 10
+
+
+async def read_multipart(request: Request) -> tuple[tuple[Upload, ...], dict[str, str]]:
+    """The files and plain fields of a multipart body; anything else is a 400 naming the problem."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise Problem(400, "malformed-body", "this route takes a multipart/form-data body with the files")
+    try:
+        async with request.form(max_files=MAX_UPLOAD_FILES, max_fields=20) as form:
+            uploads, fields = [], {}
+            for key, value in form.multi_items():
+                if isinstance(value, str):
+                    fields[key] = value
+                else:
+                    uploads.append(Upload(name=value.filename or key, data=await value.read()))
+    except HTTPException as error:
+        raise Problem(400, "malformed-body", f"the multipart body cannot be read: {error.detail}") from None
+    return tuple(uploads), fields
 
 
 def parse_body(model: type[BaseModel] | None, raw: bytes) -> BaseModel | None:

@@ -30,6 +30,16 @@ _PROBLEM_SCHEMA: dict[str, Any] = {
     },
 }
 
+_UPLOAD_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["file"],
+    "properties": {
+        "file": {"type": "array", "items": {"type": "string", "format": "binary"}, "description": "The files."},
+        "dry_run": {"type": "boolean", "description": "Report what would change, write nothing."},
+        "force_uai": {"type": "boolean", "description": "Import a file that states another UAI."},
+    },
+}
+
 _PUBLIC_PATHS: dict[str, Any] = {
     "/healthz": {"get": {"summary": "Health check", "tags": ["public"], "responses": {"200": {"description": "OK"}}}},
     "/openapi.json": {
@@ -87,6 +97,10 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
         operation["x-permission"] = endpoint.permission.value
     if endpoint.body is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(endpoint.body)}}}
+    if endpoint.upload:
+        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": _UPLOAD_SCHEMA}}}
+        responses["400"] = _problem("Not a multipart body")
+        responses["422"] = _problem("A file is refused as a whole, or a field is not valid")
     return operation
 
 

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from application.errors import ConcurrencyConflict, Forbidden, NotFound, Unauthenticated
+from application.imports.records import FileRefused
 from domain.errors import AlreadyExists, DomainError, InvalidValue, RuleViolated
 
 PROBLEM_JSON = "application/problem+json"
@@ -57,6 +58,7 @@ PROBLEM_TITLES: dict[str, str] = {
     "forbidden": "Not allowed",
     "method-not-allowed": "Method not allowed",
     "internal-error": "Internal error",
+    "file-refused": "The file cannot be imported",
 }
 
 _DOMAIN_STATUS: dict[type[DomainError], int] = {
@@ -67,6 +69,7 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
     Unauthenticated: 401,
     Forbidden: 403,
+    FileRefused: 422,
 }
 
 

@@ -14,7 +14,7 @@ from application.core import BaseCore
 from application.errors import NotFound
 from application.permissions import Principal
 from domain.session import Session
-from projections.directory import ClassItem, GuardianItem, StaffItem, StudentItem, StudentRecord, TeacherItem
+from projections.directory_records import ClassItem, GuardianItem, StaffItem, StudentItem, StudentRecord, TeacherItem
 
 PURPOSE = "directory"
 STUDENT_RECORD = ["identity", "schooling", "family"]

@@ -15,6 +15,7 @@ class Permission(StrEnum):
     SESSION = "session"  # any open session: log out, read one's own account
     DIRECTORY_READ = "directory.read"
     DIRECTORY_WRITE = "directory.write"
+    IMPORTS_RUN = "imports.run"  # load SIECLE, STS-WEB, ONDE files
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

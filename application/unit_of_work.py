@@ -55,6 +55,14 @@ class UnitOfWork:
             raise NotFound(f"{what} {aggregate_id} does not exist")
         return aggregate
 
+    def replace(self, aggregate: Aggregate) -> None:
+        """Put back an earlier copy of an aggregate (an import undoing a refused record's changes)."""
+        self._aggregates[aggregate.id] = aggregate
+
+    @property
+    def pending_events(self) -> int:
+        return sum(len(a.pending_events) for a in self._aggregates.values())
+
     def _exists(self, aggregate_id: UUID) -> bool:
         if aggregate_id in self._aggregates:
             return True

@@ -6,11 +6,13 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.errors import RuleViolated
+from domain.external_ids import ExternallyIdentified
 from domain.people import parse_civility
 from domain.values import StaffFunction, parse_choice, parse_email, parse_text
 
 
-class StaffMember(Aggregate):
+class StaffMember(ExternallyIdentified):
     """A staff member and their function in the school."""
 
     class Registered(Aggregate.Created):
@@ -19,6 +21,15 @@ class StaffMember(Aggregate):
         first_name: str
         function: str
         email: str | None
+
+    class ExternalIdRecorded(ExternallyIdentified.ExternalIdRecorded):
+        pass
+
+    class DetailsCorrected(Aggregate.Event):
+        civility: str | None
+        last_name: str
+        first_name: str
+        function: str
 
     @staticmethod
     def create_id() -> UUID:
@@ -45,3 +56,18 @@ class StaffMember(Aggregate):
         self.first_name = first_name
         self.function = function
         self.email = email
+
+    def correct_details(self, *, civility: str | None, last_name: str, first_name: str, function: str) -> None:
+        details = (
+            parse_civility(civility),
+            parse_text(last_name, "last_name"),
+            parse_text(first_name, "first_name"),
+            parse_choice(StaffFunction, function, "function").value,
+        )
+        if details == (self.civility, self.last_name, self.first_name, self.function):
+            raise RuleViolated("the staff member's details are unchanged")
+        self._details_corrected(civility=details[0], last_name=details[1], first_name=details[2], function=details[3])
+
+    @event(DetailsCorrected)
+    def _details_corrected(self, *, civility: str | None, last_name: str, first_name: str, function: str) -> None:
+        self.civility, self.last_name, self.first_name, self.function = civility, last_name, first_name, function

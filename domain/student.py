@@ -8,12 +8,13 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import RuleViolated
+from domain.external_ids import ExternallyIdentified
 from domain.ids import natural_id
 from domain.school_class import parse_class_code
 from domain.values import Sex, parse_birth_date, parse_choice, parse_ine, parse_text
 
 
-class Student(Aggregate):
+class Student(ExternallyIdentified):
     """A student; keyed by INE when it is known, so that enrolling the same INE twice is refused."""
 
     class Enrolled(Aggregate.Created):
@@ -26,6 +27,35 @@ class Student(Aggregate):
 
     class MovedToClass(Aggregate.Event):
         class_code: str
+
+    class ExternalIdRecorded(ExternallyIdentified.ExternalIdRecorded):
+        pass
+
+    class IneRecorded(Aggregate.Event):
+        ine: str
+
+    class DetailsCorrected(Aggregate.Event):
+        """The identity a national file gives differs from ours: the file is the reference."""
+
+        last_name: str
+        first_name: str
+        birth_date: date
+        sex: str
+
+    class JoinedGroup(Aggregate.Event):
+        group_code: str
+
+    class LeftGroup(Aggregate.Event):
+        group_code: str
+
+    class Left(Aggregate.Event):
+        """The student left the school (SIECLE DATE_SORTIE, or gone from a full export)."""
+
+        on: date
+        reason: str
+
+    class Readmitted(Aggregate.Event):
+        """A student who had left is back in the school's files."""
 
     @staticmethod
     def create_id(ine: str | None) -> UUID:
@@ -69,6 +99,8 @@ class Student(Aggregate):
         self.birth_date = birth_date
         self.sex = sex
         self.class_code = class_code
+        self.groups: set[str] = set()
+        self.left_on: date | None = None
 
     def move_to_class(self, class_code: str) -> None:
         """Move the student to another class; the old one stays in the history."""
@@ -80,3 +112,67 @@ class Student(Aggregate):
     @event(MovedToClass)
     def _moved_to_class(self, *, class_code: str) -> None:
         self.class_code = class_code
+
+    def record_ine(self, ine: str) -> None:
+        """Give the INE to a student enrolled without one; an INE, once known, never changes here."""
+        value = parse_ine(ine)
+        if self.ine is not None:
+            raise RuleViolated(f"the student already has INE {self.ine!r}", field="ine")
+        self._ine_recorded(ine=value)
+
+    @event(IneRecorded)
+    def _ine_recorded(self, *, ine: str) -> None:
+        self.ine = ine
+
+    def correct_details(self, *, last_name: str, first_name: str, birth_date: date, sex: str) -> None:
+        details = (
+            parse_text(last_name, "last_name"),
+            parse_text(first_name, "first_name"),
+            parse_birth_date(birth_date),
+            parse_choice(Sex, sex, "sex").value,
+        )
+        if details == (self.last_name, self.first_name, self.birth_date, self.sex):
+            raise RuleViolated("the student's details are unchanged")
+        self._details_corrected(last_name=details[0], first_name=details[1], birth_date=details[2], sex=details[3])
+
+    @event(DetailsCorrected)
+    def _details_corrected(self, *, last_name: str, first_name: str, birth_date: date, sex: str) -> None:
+        self.last_name, self.first_name, self.birth_date, self.sex = last_name, first_name, birth_date, sex
+
+    def join_group(self, group_code: str) -> None:
+        code = parse_class_code(group_code, "group_code")
+        if code in self.groups:
+            raise RuleViolated(f"the student is already in group {code!r}", field="group_code")
+        self._joined_group(group_code=code)
+
+    @event(JoinedGroup)
+    def _joined_group(self, *, group_code: str) -> None:
+        self.groups.add(group_code)
+
+    def leave_group(self, group_code: str) -> None:
+        code = parse_class_code(group_code, "group_code")
+        if code not in self.groups:
+            raise RuleViolated(f"the student is not in group {code!r}", field="group_code")
+        self._left_group(group_code=code)
+
+    @event(LeftGroup)
+    def _left_group(self, *, group_code: str) -> None:
+        self.groups.discard(group_code)
+
+    def leave(self, *, on: date, reason: str) -> None:
+        if self.left_on is not None:
+            raise RuleViolated(f"the student left on {self.left_on.isoformat()} already", field="left_on")
+        self._left(on=on, reason=parse_text(reason, "reason", max_length=200))
+
+    @event(Left)
+    def _left(self, *, on: date, reason: str) -> None:
+        self.left_on = on
+
+    def readmit(self) -> None:
+        if self.left_on is None:
+            raise RuleViolated("the student has not left", field="left_on")
+        self._readmitted()
+
+    @event(Readmitted)
+    def _readmitted(self) -> None:
+        self.left_on = None

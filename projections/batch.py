@@ -21,7 +21,7 @@ Key = Any  # a tuple, or the bare value of a one-column key
 
 
 class RowBatch:
-    """Pending upserts and updates of one transaction, keyed by table and primary key."""
+    """Pending deletes, upserts and updates of one transaction, keyed by table and primary key."""
 
     def __init__(self, connection: Connection, *, tables_empty: bool = False) -> None:
         self.connection = connection
@@ -29,6 +29,7 @@ class RowBatch:
         self.tables_empty = tables_empty
         self._upserts: dict[Table, dict[Key, Row]] = {}
         self._updates: dict[Table, dict[Key, Row]] = {}
+        self._deletes: dict[Table, dict[Key, Row]] = {}
         self._key_getters: dict[Table, itemgetter[Any]] = {}
 
     def _key(self, table: Table, row: Mapping[str, Any]) -> Key:
@@ -48,6 +49,15 @@ class RowBatch:
         self._upserts.setdefault(table, {})[key] = row
         if self._updates:
             self._updates.get(table, {}).pop(key, None)
+        if self._deletes:
+            self._deletes.get(table, {}).pop(key, None)
+
+    def delete(self, table: Table, key: Row) -> None:
+        """Remove a row, whether it was written in this batch or before."""
+        pk = self._key(table, key)
+        self._upserts.get(table, {}).pop(pk, None)
+        self._updates.get(table, {}).pop(pk, None)
+        self._deletes.setdefault(table, {})[pk] = key
 
     def update(self, table: Table, key: Mapping[str, Any], values: Row) -> None:
         """Change some columns of a row written earlier, in this batch or a previous one."""
@@ -62,10 +72,19 @@ class RowBatch:
     @property
     def pending(self) -> int:
         """How many rows wait to be written."""
-        return sum(map(len, self._upserts.values())) + sum(map(len, self._updates.values()))
+        tables = (self._upserts, self._updates, self._deletes)
+        return sum(len(rows) for pending in tables for rows in pending.values())
 
     def flush(self) -> None:
-        """Write what is pending: upserts first, then updates of rows from earlier batches."""
+        """Write what is pending: deletes, upserts, then updates of rows from earlier batches.
+
+        No key is pending in two of them: a later change of a row replaces or merges the earlier one.
+        """
+        for table, keys in self._deletes.items():
+            key_names = tuple(column.name for column in table.primary_key.columns)
+            if keys:
+                where = and_(*(table.c[name] == bindparam(f"k_{name}") for name in key_names))
+                self.connection.execute(table.delete().where(where), [_bind(k, key_names) for k in keys.values()])
         for table, rows in self._upserts.items():
             if rows and self.tables_empty:
                 bulk_insert(self.connection, table, list(rows.values()))
@@ -82,6 +101,7 @@ class RowBatch:
                 self.connection.execute(statement, [_bind(row, key_names) for row in group])
         self._upserts.clear()
         self._updates.clear()
+        self._deletes.clear()
 
     def _upsert_statement(self, table: Table) -> Any:
         dialect = self.connection.dialect.name

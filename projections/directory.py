@@ -6,204 +6,48 @@ row; the class history keeps one row per move, keyed by the student's event vers
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, Boolean, Column, Connection, Date, DateTime, Integer, MetaData, String, Table, select
+from sqlalchemy import Connection, select
 
+from domain.external_ids import ExternallyIdentified
 from domain.guardian import Guardian
 from domain.school_class import SchoolClass
+from domain.service import Service
 from domain.staff_member import StaffMember
 from domain.student import Student
 from domain.teacher import Teacher
+from domain.teaching_group import TeachingGroup
 from domain.values import sort_key
 from projections.batch import RowBatch
+from projections.directory_records import (
+    ClassItem,
+    ClassMove,
+    GuardianChild,
+    GuardianItem,
+    StaffItem,
+    StudentGuardian,
+    StudentItem,
+    StudentRecord,
+    TeacherItem,
+)
+from projections.directory_tables import (
+    class_history,
+    classes,
+    external_ids,
+    groups,
+    guardian_links,
+    guardians,
+    metadata,
+    services,
+    staff,
+    student_groups,
+    students,
+    teachers,
+)
 from projections.engine import Projection, handles
-
-metadata = MetaData()
-
-# Byte order on every backend: the key is already folded, and a locale's collation would skip the
-# separator between last and first name ("Dupont Zoé" after "Duponte Anne").
-SORT_KEY = String(210).with_variant(String(210, collation="C"), "postgresql")
-
-# Every table is keyed by text ids: WITHOUT ROWID stores each row once, in its key's b-tree, instead of
-# a rowid table plus a key index (a third less to write in a rebuild).
-
-classes = Table(
-    "directory_classes",
-    metadata,
-    Column("id", String(36), primary_key=True),
-    Column("code", String(20), nullable=False, unique=True),
-    Column("label", String(100), nullable=False),
-    Column("level", String(20), nullable=False),
-    sqlite_with_rowid=False,
-)
-
-students = Table(
-    "directory_students",
-    metadata,
-    Column("id", String(36), primary_key=True),
-    Column("ine", String(11), unique=True),
-    Column("last_name", String(100), nullable=False),
-    Column("first_name", String(100), nullable=False),
-    Column("birth_date", Date, nullable=False),
-    Column("sex", String(1), nullable=False),
-    Column("class_code", String(20), index=True),
-    Column("sort_key", SORT_KEY, nullable=False, index=True),
-    Column("enrolled_at", DateTime(timezone=True), nullable=False),
-    sqlite_with_rowid=False,
-)
-
-class_history = Table(
-    "directory_class_history",
-    metadata,
-    Column("student_id", String(36), primary_key=True),
-    Column("version", Integer, primary_key=True),
-    Column("class_code", String(20), nullable=False),
-    Column("since", DateTime(timezone=True), nullable=False),
-    sqlite_with_rowid=False,
-)
-
-guardians = Table(
-    "directory_guardians",
-    metadata,
-    Column("id", String(36), primary_key=True),
-    Column("civility", String(4)),
-    Column("last_name", String(100), nullable=False),
-    Column("first_name", String(100), nullable=False),
-    Column("email", String(254)),
-    Column("phone", String(25)),
-    Column("address", String(300)),
-    Column("sort_key", SORT_KEY, nullable=False, index=True),
-    sqlite_with_rowid=False,
-)
-
-guardian_links = Table(
-    "directory_guardian_links",
-    metadata,
-    Column("guardian_id", String(36), primary_key=True),
-    Column("student_id", String(36), primary_key=True, index=True),
-    Column("relationship", String(20), nullable=False),
-    Column("legal", Boolean, nullable=False),
-    sqlite_with_rowid=False,
-)
-
-teachers = Table(
-    "directory_teachers",
-    metadata,
-    Column("id", String(36), primary_key=True),
-    Column("civility", String(4)),
-    Column("last_name", String(100), nullable=False),
-    Column("first_name", String(100), nullable=False),
-    Column("email", String(254)),
-    Column("disciplines", JSON, nullable=False),
-    Column("sort_key", SORT_KEY, nullable=False, index=True),
-    sqlite_with_rowid=False,
-)
-
-staff = Table(
-    "directory_staff",
-    metadata,
-    Column("id", String(36), primary_key=True),
-    Column("civility", String(4)),
-    Column("last_name", String(100), nullable=False),
-    Column("first_name", String(100), nullable=False),
-    Column("function", String(20), nullable=False),
-    Column("email", String(254)),
-    Column("sort_key", SORT_KEY, nullable=False, index=True),
-    sqlite_with_rowid=False,
-)
-
-
-@dataclass(frozen=True)
-class ClassItem:
-    id: UUID
-    code: str
-    label: str
-    level: str
-
-
-@dataclass(frozen=True)
-class StudentItem:
-    id: UUID
-    ine: str | None
-    last_name: str
-    first_name: str
-    birth_date: date
-    sex: str
-    class_code: str | None
-
-
-@dataclass(frozen=True)
-class ClassMove:
-    class_code: str
-    since: datetime
-
-
-@dataclass(frozen=True)
-class StudentGuardian:
-    """A guardian as their child's record shows them."""
-
-    guardian_id: UUID
-    last_name: str
-    first_name: str
-    relationship: str
-    legal: bool
-    email: str | None
-    phone: str | None
-
-
-@dataclass(frozen=True)
-class GuardianChild:
-    """A child as their guardian's record shows them."""
-
-    student_id: UUID
-    last_name: str
-    first_name: str
-    class_code: str | None
-    relationship: str
-    legal: bool
-
-
-@dataclass(frozen=True)
-class StudentRecord:
-    student: StudentItem
-    class_history: list[ClassMove]
-    guardians: list[StudentGuardian]
-
-
-@dataclass(frozen=True)
-class GuardianItem:
-    id: UUID
-    civility: str | None
-    last_name: str
-    first_name: str
-    email: str | None
-    phone: str | None
-    address: str | None
-    children: list[GuardianChild]
-
-
-@dataclass(frozen=True)
-class TeacherItem:
-    id: UUID
-    civility: str | None
-    last_name: str
-    first_name: str
-    email: str | None
-    disciplines: list[str]
-
-
-@dataclass(frozen=True)
-class StaffItem:
-    id: UUID
-    civility: str | None
-    last_name: str
-    first_name: str
-    function: str
-    email: str | None
 
 
 class Directory(Projection):
@@ -233,6 +77,7 @@ class Directory(Projection):
                 "class_code": e.class_code,
                 "sort_key": sort_key(e.last_name, e.first_name),
                 "enrolled_at": e.timestamp,
+                "left_on": None,
             },
         )
         if e.class_code is not None:
@@ -259,6 +104,111 @@ class Directory(Projection):
                 "since": e.timestamp,
             },
         )
+
+    @handles(Student.IneRecorded)
+    def _student_ine(self, batch: RowBatch, e: Student.IneRecorded) -> None:
+        batch.update(students, {"id": str(e.originator_id)}, {"ine": e.ine})
+
+    @handles(Student.DetailsCorrected)
+    def _student_corrected(self, batch: RowBatch, e: Student.DetailsCorrected) -> None:
+        values = {"last_name": e.last_name, "first_name": e.first_name, "birth_date": e.birth_date, "sex": e.sex}
+        batch.update(
+            students, {"id": str(e.originator_id)}, {**values, "sort_key": sort_key(e.last_name, e.first_name)}
+        )
+
+    @handles(Student.JoinedGroup)
+    def _student_joined_group(self, batch: RowBatch, e: Student.JoinedGroup) -> None:
+        batch.upsert(student_groups, {"student_id": str(e.originator_id), "group_code": e.group_code})
+
+    @handles(Student.LeftGroup)
+    def _student_left_group(self, batch: RowBatch, e: Student.LeftGroup) -> None:
+        batch.delete(student_groups, {"student_id": str(e.originator_id), "group_code": e.group_code})
+
+    @handles(Student.Left)
+    def _student_left(self, batch: RowBatch, e: Student.Left) -> None:
+        batch.update(students, {"id": str(e.originator_id)}, {"left_on": e.on})
+
+    @handles(Student.Readmitted)
+    def _student_readmitted(self, batch: RowBatch, e: Student.Readmitted) -> None:
+        batch.update(students, {"id": str(e.originator_id)}, {"left_on": None})
+
+    @handles(
+        Student.ExternalIdRecorded,
+        Guardian.ExternalIdRecorded,
+        Teacher.ExternalIdRecorded,
+        StaffMember.ExternalIdRecorded,
+    )
+    def _external_id(self, batch: RowBatch, e: ExternallyIdentified.ExternalIdRecorded) -> None:
+        kind = type(e).__qualname__.split(".")[0]
+        batch.upsert(
+            external_ids,
+            {"system": e.system, "external_id": e.external_id, "kind": kind, "aggregate_id": str(e.originator_id)},
+        )
+
+    @handles(TeachingGroup.Created)
+    def _group_created(self, batch: RowBatch, e: TeachingGroup.Created) -> None:
+        row = {"id": str(e.originator_id), "code": e.code, "label": e.label, "class_codes": list(e.class_codes)}
+        batch.upsert(groups, row)
+
+    @handles(TeachingGroup.ClassesChanged)
+    def _group_classes_changed(self, batch: RowBatch, e: TeachingGroup.ClassesChanged) -> None:
+        batch.update(groups, {"id": str(e.originator_id)}, {"class_codes": list(e.class_codes)})
+
+    @handles(Service.Created)
+    def _service_created(self, batch: RowBatch, e: Service.Created) -> None:
+        batch.upsert(
+            services,
+            {
+                "id": str(e.originator_id),
+                "subject_code": e.subject_code,
+                "subject_label": e.subject_label,
+                "course_mode": e.course_mode,
+                "class_code": e.class_code,
+                "group_code": e.group_code,
+                "teacher_ids": [str(t) for t in e.teacher_ids],
+            },
+        )
+
+    @handles(Service.TeachersChanged)
+    def _service_teachers_changed(self, batch: RowBatch, e: Service.TeachersChanged) -> None:
+        batch.update(services, {"id": str(e.originator_id)}, {"teacher_ids": [str(t) for t in e.teacher_ids]})
+
+    @handles(Guardian.DetailsCorrected)
+    def _guardian_corrected(self, batch: RowBatch, e: Guardian.DetailsCorrected) -> None:
+        values = {"civility": e.civility, "last_name": e.last_name, "first_name": e.first_name}
+        batch.update(
+            guardians, {"id": str(e.originator_id)}, {**values, "sort_key": sort_key(e.last_name, e.first_name)}
+        )
+
+    @handles(Guardian.LinkChanged)
+    def _guardian_link_changed(self, batch: RowBatch, e: Guardian.LinkChanged) -> None:
+        key = {"guardian_id": str(e.originator_id), "student_id": str(e.student_id)}
+        batch.update(guardian_links, key, {"relationship": e.relationship, "legal": e.legal})
+
+    @handles(Guardian.ContactPriorityChanged)
+    def _guardian_priority_changed(self, batch: RowBatch, e: Guardian.ContactPriorityChanged) -> None:
+        key = {"guardian_id": str(e.originator_id), "student_id": str(e.student_id)}
+        batch.update(guardian_links, key, {"priority": e.priority})
+
+    @handles(Teacher.DetailsCorrected)
+    def _teacher_corrected(self, batch: RowBatch, e: Teacher.DetailsCorrected) -> None:
+        values = {"civility": e.civility, "last_name": e.last_name, "first_name": e.first_name}
+        batch.update(
+            teachers, {"id": str(e.originator_id)}, {**values, "sort_key": sort_key(e.last_name, e.first_name)}
+        )
+
+    @handles(Teacher.DisciplinesChanged)
+    def _teacher_disciplines(self, batch: RowBatch, e: Teacher.DisciplinesChanged) -> None:
+        batch.update(teachers, {"id": str(e.originator_id)}, {"disciplines": list(e.disciplines)})
+
+    @handles(Teacher.PrincipalClassesChanged)
+    def _teacher_principal_of(self, batch: RowBatch, e: Teacher.PrincipalClassesChanged) -> None:
+        batch.update(teachers, {"id": str(e.originator_id)}, {"principal_of": list(e.class_codes)})
+
+    @handles(StaffMember.DetailsCorrected)
+    def _staff_corrected(self, batch: RowBatch, e: StaffMember.DetailsCorrected) -> None:
+        values = {"civility": e.civility, "last_name": e.last_name, "first_name": e.first_name, "function": e.function}
+        batch.update(staff, {"id": str(e.originator_id)}, {**values, "sort_key": sort_key(e.last_name, e.first_name)})
 
     @handles(Guardian.Registered)
     def _guardian_registered(self, batch: RowBatch, e: Guardian.Registered) -> None:
@@ -291,6 +241,7 @@ class Directory(Projection):
                 "student_id": str(e.student_id),
                 "relationship": e.relationship,
                 "legal": e.legal,
+                "priority": False,
             },
         )
 
@@ -305,6 +256,7 @@ class Directory(Projection):
                 "first_name": e.first_name,
                 "email": e.email,
                 "disciplines": list(e.disciplines),
+                "principal_of": [],
                 "sort_key": sort_key(e.last_name, e.first_name),
             },
         )
@@ -360,6 +312,13 @@ class Directory(Projection):
         return StudentRecord(
             student=_student(row),
             class_history=[ClassMove(class_code=code, since=_utc(since)) for code, since in history],
+            groups=list(
+                connection.execute(
+                    select(student_groups.c.group_code)
+                    .where(student_groups.c.student_id == str(student_id))
+                    .order_by(student_groups.c.group_code)
+                ).scalars()
+            ),
             guardians=_guardians_of(connection, str(student_id)),
         )
 
@@ -421,6 +380,7 @@ def _student(r: Any) -> StudentItem:
         birth_date=r["birth_date"],
         sex=r["sex"],
         class_code=r["class_code"],
+        left_on=r["left_on"],
     )
 
 
@@ -438,6 +398,7 @@ def _guardians_of(connection: Connection, student_id: str) -> list[StudentGuardi
             first_name=r["first_name"],
             relationship=r["relationship"],
             legal=bool(r["legal"]),
+            contact_priority=bool(r["priority"]),
             email=r["email"],
             phone=r["phone"],
         )
@@ -491,6 +452,7 @@ def _teacher(r: Any) -> TeacherItem:
         first_name=r["first_name"],
         email=r["email"],
         disciplines=list(r["disciplines"]),
+        principal_of=list(r["principal_of"]),
     )
 
 

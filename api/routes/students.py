@@ -56,6 +56,7 @@ def _record(call: Call, student_id: UUID) -> StudentRecordOut:
     return StudentRecordOut(
         **StudentOut.model_validate(record.student).model_dump(),
         class_history=[ClassMoveOut.model_validate(m) for m in record.class_history],
+        groups=record.groups,
         guardians=[StudentGuardianOut.model_validate(g) for g in record.guardians],
     )
 

@@ -19,7 +19,7 @@ class ClassOut(Out):
     id: UUID
     code: str
     label: str
-    level: str
+    level: str | None = Field(description="Unknown for a class an import created without its level.")
 
 
 class ClassPage(Out):

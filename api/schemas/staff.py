@@ -25,6 +25,7 @@ class TeacherOut(Out):
     first_name: str
     email: str | None
     disciplines: list[str]
+    principal_of: list[str] = Field(description="Codes of the classes this teacher is professeur principal of.")
 
 
 class TeacherPage(Out):

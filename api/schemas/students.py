@@ -32,6 +32,7 @@ class StudentOut(Out):
     birth_date: date
     sex: Sex
     class_code: str | None
+    left_on: date | None = Field(description="When the student left the school, if they did.")
 
 
 class StudentPage(Out):
@@ -49,10 +50,12 @@ class StudentGuardianOut(Out):
     first_name: str
     relationship: Relationship
     legal: bool
+    contact_priority: bool = Field(description="The school calls this guardian first about this child.")
     email: str | None
     phone: str | None
 
 
 class StudentRecordOut(StudentOut):
     class_history: list[ClassMoveOut]
+    groups: list[str]
     guardians: list[StudentGuardianOut]

@@ -107,6 +107,7 @@ def test_the_students_record_lists_their_guardians(school: SchoolClient) -> None
             "first_name": "Claire",
             "relationship": "MERE",
             "legal": True,
+            "contact_priority": False,
             "email": None,
             "phone": "06 12 34 56 78",
         }

@@ -75,7 +75,10 @@ def test_the_operation_ids_are_unique(document: dict[str, Any]) -> None:
 def test_every_body_and_response_names_its_schema(document: dict[str, Any]) -> None:
     for endpoint in ENDPOINTS:
         operation = document["paths"][endpoint.path][endpoint.method.lower()]
-        if endpoint.body is None:
+        if endpoint.upload:
+            upload = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
+            assert upload["properties"]["file"]["items"]["format"] == "binary"
+        elif endpoint.body is None:
             assert "requestBody" not in operation
         else:
             assert operation["requestBody"]["required"] is True

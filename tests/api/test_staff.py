@@ -10,7 +10,7 @@ import pytest
 from domain.session import Session
 from tests.api.conftest import SchoolClient, assert_problem, assert_refused_without_writing
 
-TEACHER_FIELDS = {"id", "civility", "last_name", "first_name", "email", "disciplines"}
+TEACHER_FIELDS = {"id", "civility", "last_name", "first_name", "email", "disciplines", "principal_of"}
 STAFF_FIELDS = {"id", "civility", "last_name", "first_name", "function", "email"}
 
 
@@ -31,7 +31,7 @@ def test_registering_a_teacher_answers_201_with_their_record(school: SchoolClien
     record = response.json()
     assert set(record) == TEACHER_FIELDS
     UUID(record["id"])
-    assert {k: v for k, v in record.items() if k != "id"} == body
+    assert {k: v for k, v in record.items() if k != "id"} == {**body, "principal_of": []}
 
 
 def test_a_teacher_without_options_has_nulls_and_no_discipline(school: SchoolClient) -> None:

@@ -12,8 +12,8 @@ from domain.session import Session
 from domain.student import Student
 from tests.api.conftest import SchoolClient, assert_problem, assert_refused_without_writing
 
-STUDENT_FIELDS = {"id", "ine", "last_name", "first_name", "birth_date", "sex", "class_code"}
-RECORD_FIELDS = STUDENT_FIELDS | {"class_history", "guardians"}
+STUDENT_FIELDS = {"id", "ine", "last_name", "first_name", "birth_date", "sex", "class_code", "left_on"}
+RECORD_FIELDS = STUDENT_FIELDS | {"class_history", "groups", "guardians"}
 
 
 def enrolment(**overrides: Any) -> dict[str, Any]:
@@ -37,6 +37,8 @@ def test_enrolling_a_student_answers_201_with_their_record(school_on_each_backen
         "birth_date": "2012-03-04",
         "sex": "F",
         "class_code": "3A",
+        "left_on": None,
+        "groups": [],
         "guardians": [],
     }
     [move] = record["class_history"]

@@ -18,7 +18,7 @@ from application.errors import Unauthenticated
 from application.ports import Clock
 from application.registry import Bases
 from domain.errors import RuleViolated
-from projections import directory
+from projections import directory_tables as directory
 from tests.conftest import YEAR
 
 STUDENTS = 60

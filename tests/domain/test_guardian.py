@@ -66,7 +66,7 @@ def test_linking_a_child_records_the_relationship() -> None:
     guardian = register()
     child = uuid4()
     guardian.link_child(student_id=child, relationship="MERE", legal=True)
-    assert guardian.children == {child: "MERE"}
+    assert guardian.children == {child: ("MERE", True)}
     linked = guardian.collect_events()[-1]
     assert isinstance(linked, Guardian.ChildLinked)
     assert (linked.student_id, linked.relationship, linked.legal) == (child, "MERE", True)
@@ -77,7 +77,7 @@ def test_a_guardian_may_have_several_children() -> None:
     first, second = uuid4(), uuid4()
     guardian.link_child(student_id=first, relationship="MERE", legal=True)
     guardian.link_child(student_id=second, relationship="TUTEUR", legal=False)
-    assert guardian.children == {first: "MERE", second: "TUTEUR"}
+    assert guardian.children == {first: ("MERE", True), second: ("TUTEUR", False)}
 
 
 def test_cannot_link_the_same_child_twice() -> None:
@@ -88,7 +88,31 @@ def test_cannot_link_the_same_child_twice() -> None:
     with pytest.raises(RuleViolated) as raised:
         guardian.link_child(student_id=child, relationship="PERE", legal=True)
     assert raised.value.field == "student_id"
-    assert guardian.children == {child: "MERE"}
+    assert guardian.children == {child: ("MERE", True)}
+    assert guardian.pending_events == []
+
+
+def test_changing_a_link_records_the_new_relationship_and_status() -> None:
+    guardian = register()
+    child = uuid4()
+    guardian.link_child(student_id=child, relationship="AUTRE", legal=False)
+    guardian.collect_events()
+    guardian.change_link(student_id=child, relationship="MERE", legal=True)
+    [changed] = guardian.collect_events()
+    assert isinstance(changed, Guardian.LinkChanged)
+    assert guardian.children == {child: ("MERE", True)}
+
+
+def test_an_unchanged_link_is_refused_and_records_nothing() -> None:
+    guardian = register()
+    child = uuid4()
+    guardian.link_child(student_id=child, relationship="MERE", legal=True)
+    guardian.collect_events()
+    with pytest.raises(RuleViolated):
+        guardian.change_link(student_id=child, relationship="MERE", legal=True)
+    with pytest.raises(RuleViolated) as raised:
+        guardian.change_link(student_id=uuid4(), relationship="MERE", legal=True)
+    assert raised.value.field == "student_id"
     assert guardian.pending_events == []
 
 
@@ -131,7 +155,7 @@ class GuardianMachine(RuleBasedStateMachine):
         super().__init__()
         self.guardian = register()
         self.events: list[CanMutateAggregate[UUID]] = list(self.guardian.collect_events())
-        self.expected_children: dict[UUID, str] = {}
+        self.expected_children: dict[UUID, tuple[str, bool]] = {}
         self.expected_contact = NO_CONTACT
 
     @rule(child=st.sampled_from(CHILDREN), relationship=st.sampled_from(RELATIONSHIPS), legal=st.booleans())
@@ -152,7 +176,25 @@ class GuardianMachine(RuleBasedStateMachine):
         assert isinstance(linked, Guardian.ChildLinked)
         assert child not in self.expected_children
         self.events.append(linked)
-        self.expected_children[child] = relationship
+        self.expected_children[child] = (relationship, legal)
+
+    @rule(child=st.sampled_from(CHILDREN), relationship=st.sampled_from(RELATIONSHIPS), legal=st.booleans())
+    def change_link(self, child: UUID, relationship: str, legal: bool) -> None:
+        before = copy.deepcopy(vars(self.guardian))
+        try:
+            self.guardian.change_link(student_id=child, relationship=relationship, legal=legal)
+        except DomainError as error:
+            if child not in self.expected_children or self.expected_children[child] == (relationship, legal):
+                assert isinstance(error, RuleViolated)
+            else:
+                assert isinstance(error, InvalidValue)
+            assert not self.guardian.pending_events
+            assert vars(self.guardian) == before
+            return
+        [changed] = self.guardian.collect_events()
+        assert isinstance(changed, Guardian.LinkChanged)
+        self.events.append(changed)
+        self.expected_children[child] = (relationship, legal)
 
     @rule(contact=st.sampled_from(CONTACTS))
     def change_contact(self, contact: ContactDetails) -> None:

@@ -19,8 +19,15 @@ from sqlalchemy import Engine, select
 from application.base import SchoolYearBase
 from application.directory import ChildLink
 from application.unit_of_work import UnitOfWork
+from domain.external_ids import ExternalSystem
+from domain.guardian import Guardian
+from domain.service import Service
+from domain.staff_member import StaffMember
+from domain.student import Student
+from domain.teacher import Teacher
+from domain.teaching_group import TeachingGroup
 from domain.values import Relationship, StaffFunction
-from projections import directory
+from projections import directory_tables as directory
 from projections.directory import Directory
 from projections.engine import Projector
 
@@ -88,9 +95,49 @@ def write_scenario(base: SchoolYearBase, unit: UnitOfWork) -> dict[str, UUID]:
     base.change_guardian_contact(unit, guardian_id=claire, email="claire@example.fr", phone="0612345678", address=None)
     paul = base.register_guardian(unit, last_name="Élie", first_name="Paul", civility="M.")
     base.link_child(unit, guardian_id=paul, student_id=leo, relationship="PERE", legal=True)
-    base.register_teacher(unit, last_name="Curie", first_name="Marie", disciplines=["PC", "SVT"])
-    base.register_staff_member(unit, last_name="Durand", first_name="Léa", function="CPE")
+    marie = base.register_teacher(unit, last_name="Curie", first_name="Marie", disciplines=["PC", "SVT"])
+    lea = base.register_staff_member(unit, last_name="Durand", first_name="Léa", function="CPE")
+    write_imported_facts(unit, zoe=zoe, ana=ana, leo=leo, claire=claire, marie=marie, lea=lea)
     return {"zoe": zoe, "leo": leo, "ana": ana, "claire": claire, "paul": paul}
+
+
+def write_imported_facts(unit: UnitOfWork, **ids: UUID) -> None:
+    """What imports add to the directory: national ids, groups, services, corrections, leavers."""
+    unit.create(TeachingGroup.open(code="G1", label="Latin", class_codes=["3A"]))
+    unit.create(TeachingGroup.open(code="G2", label=None, class_codes=["3A"])).change_classes(["3A", "3B"])
+    service = Service.open(
+        subject_code="030201",
+        subject_label="Anglais",
+        course_mode="CG",
+        class_code="3A",
+        group_code=None,
+        teacher_ids=[ids["marie"]],
+    )
+    unit.create(service).change_teachers([ids["marie"], ids["lea"]])
+    zoe = unit.get(Student, ids["zoe"], "student")
+    zoe.record_external_id(ExternalSystem.SIECLE, "1001")
+    zoe.join_group("G1")
+    zoe.join_group("G2")
+    zoe.leave_group("G2")
+    ana = unit.get(Student, ids["ana"], "student")
+    ana.record_ine("2222222222B")
+    ana.correct_details(last_name="Martin", first_name="Anna", birth_date=date(2012, 1, 9), sex="F")
+    ana.leave(on=date(2026, 10, 1), reason="DATE_SORTIE in SIECLE")
+    leo = unit.get(Student, ids["leo"], "student")
+    leo.leave(on=date(2026, 10, 2), reason="no longer in the SIECLE export")
+    leo.readmit()
+    claire = unit.get(Guardian, ids["claire"], "guardian")
+    claire.record_external_id(ExternalSystem.SIECLE, "P1")
+    claire.correct_details(civility="Mme", last_name="Dupont-Moreau", first_name="Claire")
+    claire.change_link(student_id=ids["ana"], relationship="FAMILLE", legal=True)
+    marie = unit.get(Teacher, ids["marie"], "teacher")
+    marie.record_external_id(ExternalSystem.STS, "T1")
+    marie.correct_details(civility="Mme", last_name="Curie", first_name="Marie")
+    marie.change_disciplines(["Physique-Chimie"])
+    marie.change_principal_classes(["3A"])
+    lea = unit.get(StaffMember, ids["lea"], "staff member")
+    lea.record_external_id(ExternalSystem.STS, "S1")
+    lea.correct_details(civility="Mme", last_name="Durand", first_name="Léa", function="Direction")
 
 
 def populate(base: SchoolYearBase) -> dict[str, UUID]:
