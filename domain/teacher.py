@@ -8,7 +8,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import RuleViolated
 from domain.external_ids import ExternallyIdentified
-from domain.people import parse_civility
+from domain.people import parse_civility, parse_names
 from domain.school_class import parse_class_code
 from domain.values import parse_email, parse_text
 
@@ -73,7 +73,7 @@ class Teacher(ExternallyIdentified):
         self.principal_of: list[str] = []
 
     def correct_details(self, *, civility: str | None, last_name: str, first_name: str) -> None:
-        details = (parse_civility(civility), parse_text(last_name, "last_name"), parse_text(first_name, "first_name"))
+        details = parse_names(civility, last_name, first_name)
         if details == (self.civility, self.last_name, self.first_name):
             raise RuleViolated("the teacher's details are unchanged")
         self._details_corrected(civility=details[0], last_name=details[1], first_name=details[2])

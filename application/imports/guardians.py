@@ -10,9 +10,9 @@ from application.imports.records import ChildRef, GuardianEntry, LinkEntry
 from domain.errors import DomainError
 from domain.external_ids import ExternalSystem
 from domain.guardian import ContactDetails, Guardian
-from domain.people import parse_civility
+from domain.people import parse_names
 from domain.school_class import parse_class_code
-from domain.values import parse_text, sort_key
+from domain.values import sort_key
 from projections.directory_index import contact_key
 
 SIECLE = ExternalSystem.SIECLE.value
@@ -137,11 +137,7 @@ def _update(
     assert entry.last_name and entry.first_name
     before = pending(guardian)
     with context.record(entry.origin, guardian):
-        details = (
-            parse_civility(entry.civility),
-            parse_text(entry.last_name, "last_name"),
-            parse_text(entry.first_name, "first_name"),
-        )
+        details = parse_names(entry.civility, entry.last_name, entry.first_name)
         if details != (guardian.civility, guardian.last_name, guardian.first_name):
             guardian.correct_details(civility=details[0], last_name=details[1], first_name=details[2])
         contact = _contact(entry)

@@ -10,7 +10,7 @@ from application.imports.records import DivisionEntry, GroupEntry, ServiceEntry,
 from application.imports.students import ensure_class, ensure_group
 from domain.errors import DomainError
 from domain.external_ids import ExternalSystem
-from domain.people import parse_civility
+from domain.people import parse_names
 from domain.service import Service
 from domain.staff_member import StaffMember
 from domain.teacher import Teacher
@@ -109,8 +109,7 @@ def _import_teacher(context: ImportContext, entry: TeacherEntry) -> None:
     teacher = found
     before = pending(teacher)
     with context.record(entry.origin, teacher):
-        details = (parse_civility(entry.civility), parse_text(entry.last_name, "last_name"))
-        names = (*details, parse_text(entry.first_name, "first_name"))
+        names = parse_names(entry.civility, entry.last_name, entry.first_name)
         if names != (teacher.civility, teacher.last_name, teacher.first_name):
             teacher.correct_details(civility=names[0], last_name=names[1], first_name=names[2])
         disciplines = [parse_text(d, "disciplines") for d in entry.disciplines]
@@ -151,8 +150,7 @@ def _import_staff_member(context: ImportContext, entry: TeacherEntry) -> None:
     member = found
     before = pending(member)
     with context.record(entry.origin, member):
-        civility = parse_civility(entry.civility)
-        last_name, first_name = parse_text(entry.last_name, "last_name"), parse_text(entry.first_name, "first_name")
+        civility, last_name, first_name = parse_names(entry.civility, entry.last_name, entry.first_name)
         if (civility, last_name, first_name, function) != (
             member.civility,
             member.last_name,
