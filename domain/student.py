@@ -22,7 +22,7 @@ class Student(ExternallyIdentified):
         last_name: str
         first_name: str
         birth_date: date
-        sex: str
+        sex: str | None
         class_code: str | None
 
     class MovedToClass(Aggregate.Event):
@@ -40,7 +40,7 @@ class Student(ExternallyIdentified):
         last_name: str
         first_name: str
         birth_date: date
-        sex: str
+        sex: str | None
 
     class JoinedGroup(Aggregate.Event):
         group_code: str
@@ -68,7 +68,7 @@ class Student(ExternallyIdentified):
         last_name: str,
         first_name: str,
         birth_date: date,
-        sex: str,
+        sex: str | None,
         ine: str | None = None,
         class_code: str | None = None,
     ) -> Student:
@@ -78,7 +78,7 @@ class Student(ExternallyIdentified):
             last_name=parse_text(last_name, "last_name"),
             first_name=parse_text(first_name, "first_name"),
             birth_date=parse_birth_date(birth_date),
-            sex=parse_choice(Sex, sex, "sex").value,
+            sex=_parse_sex(sex),
             class_code=parse_class_code(class_code) if class_code else None,
         )
 
@@ -90,7 +90,7 @@ class Student(ExternallyIdentified):
         last_name: str,
         first_name: str,
         birth_date: date,
-        sex: str,
+        sex: str | None,
         class_code: str | None,
     ) -> None:
         self.ine = ine
@@ -124,19 +124,19 @@ class Student(ExternallyIdentified):
     def _ine_recorded(self, *, ine: str) -> None:
         self.ine = ine
 
-    def correct_details(self, *, last_name: str, first_name: str, birth_date: date, sex: str) -> None:
+    def correct_details(self, *, last_name: str, first_name: str, birth_date: date, sex: str | None) -> None:
         details = (
             parse_text(last_name, "last_name"),
             parse_text(first_name, "first_name"),
             parse_birth_date(birth_date),
-            parse_choice(Sex, sex, "sex").value,
+            _parse_sex(sex),
         )
         if details == (self.last_name, self.first_name, self.birth_date, self.sex):
             raise RuleViolated("the student's details are unchanged")
         self._details_corrected(last_name=details[0], first_name=details[1], birth_date=details[2], sex=details[3])
 
     @event(DetailsCorrected)
-    def _details_corrected(self, *, last_name: str, first_name: str, birth_date: date, sex: str) -> None:
+    def _details_corrected(self, *, last_name: str, first_name: str, birth_date: date, sex: str | None) -> None:
         self.last_name, self.first_name, self.birth_date, self.sex = last_name, first_name, birth_date, sex
 
     def join_group(self, group_code: str) -> None:
@@ -176,3 +176,8 @@ class Student(ExternallyIdentified):
     @event(Readmitted)
     def _readmitted(self) -> None:
         self.left_on = None
+
+
+def _parse_sex(sex: str | None) -> str | None:
+    """F or M; unknown (None) only where a national file does not say (the API always asks)."""
+    return None if sex is None else parse_choice(Sex, sex, "sex").value

@@ -22,7 +22,7 @@ class StudentItem:
     last_name: str
     first_name: str
     birth_date: date
-    sex: str
+    sex: str | None
     class_code: str | None
     left_on: date | None
 

@@ -31,7 +31,7 @@ students = Table(
     Column("last_name", String(100), nullable=False),
     Column("first_name", String(100), nullable=False),
     Column("birth_date", Date, nullable=False),
-    Column("sex", String(1), nullable=False),
+    Column("sex", String(1)),
     Column("class_code", String(20), index=True),
     Column("sort_key", SORT_KEY, nullable=False, index=True),
     Column("enrolled_at", DateTime(timezone=True), nullable=False),

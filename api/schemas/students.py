@@ -30,7 +30,7 @@ class StudentOut(Out):
     last_name: str
     first_name: str
     birth_date: date
-    sex: Sex
+    sex: Sex | None = Field(description="Unknown only for a student imported from a file that does not say.")
     class_code: str | None
     left_on: date | None = Field(description="When the student left the school, if they did.")
 

@@ -31,13 +31,23 @@ class ImportContext:
 
         The aggregates may carry events of earlier records of this import; only this record's go.
         """
-        saved = [copy.deepcopy(aggregate) for aggregate in aggregates]
+        saved = [_snapshot(aggregate) for aggregate in aggregates]
         try:
             yield
         except DomainError as error:
             for aggregate in saved:
                 self.unit.replace(aggregate)
             self.report.reject(origin, error.message)
+
+
+def _snapshot(aggregate: Aggregate) -> Aggregate:
+    """A copy to restore: the aggregates' containers hold immutable values (ids, codes, frozen
+    records, events), so copying each container is enough, and far cheaper than a deep copy."""
+    clone = copy.copy(aggregate)
+    for name, value in vars(aggregate).items():
+        if isinstance(value, dict | set | list):
+            vars(clone)[name] = copy.copy(value)
+    return clone
 
 
 def outcome(aggregate: Aggregate, events_before: int) -> str:

@@ -62,7 +62,8 @@ def import_people(context: ImportContext, entries: Sequence[TeacherEntry]) -> No
         if not entry.last_name or not entry.first_name:
             context.report.reject(entry.origin, "no last name or no first name")
             continue
-        if entry.function in TEACHING_FUNCTIONS:
+        # An ONDE director who has a class teaches it: a teacher (of that class), not a member of staff.
+        if entry.function in TEACHING_FUNCTIONS or entry.classes:
             _import_teacher(context, entry)
         else:
             _import_staff_member(context, entry)

@@ -104,8 +104,6 @@ def _missing(entry: StudentEntry) -> str | None:
             return f"no {name}"
     if entry.birth_date is None:
         return "no birth date, or one that is not a date"
-    if entry.sex is None:
-        return "no sex, or one that is neither F nor M"
     return None
 
 
@@ -155,7 +153,7 @@ def _match(context: ImportContext, entry: StudentEntry, claimed: set[UUID]) -> U
 
 
 def _create(context: ImportContext, entry: StudentEntry) -> UUID | None:
-    assert entry.last_name and entry.first_name and entry.birth_date and entry.sex
+    assert entry.last_name and entry.first_name and entry.birth_date
     with context.record(entry.origin):
         # The student is validated before its class is opened: a refused student opens no class.
         student = Student.enrol(
@@ -182,12 +180,12 @@ def _create(context: ImportContext, entry: StudentEntry) -> UUID | None:
 
 
 def _update(context: ImportContext, student: Student, entry: StudentEntry) -> None:
-    assert entry.last_name and entry.first_name and entry.birth_date and entry.sex
+    assert entry.last_name and entry.first_name and entry.birth_date
     details = (
         parse_text(entry.last_name, "last_name"),
         parse_text(entry.first_name, "first_name"),
         entry.birth_date,
-        parse_choice(Sex, entry.sex, "sex").value,
+        parse_choice(Sex, entry.sex, "sex").value if entry.sex is not None else student.sex,
     )
     if details != (student.last_name, student.first_name, student.birth_date, student.sex):
         student.correct_details(last_name=details[0], first_name=details[1], birth_date=details[2], sex=details[3])

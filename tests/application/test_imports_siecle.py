@@ -440,11 +440,10 @@ def test_a_duplicate_ine_rejects_both_records_naming_the_ine_and_imports_the_oth
     ("change", "reason"),
     [
         ({"birth_date": None}, "no birth date"),
-        ({"sex": None}, "no sex"),
         ({"last_name": None}, "no last name"),
         ({"first_name": ""}, "no first name"),
     ],
-    ids=["birth-date", "sex", "last-name", "first-name"],
+    ids=["birth-date", "last-name", "first-name"],
 )
 def test_a_record_missing_an_identity_field_is_rejected_and_the_others_imported(
     base: SchoolYearBase, principal: Principal, change: dict[str, Any], reason: str
@@ -456,6 +455,16 @@ def test_a_record_missing_an_identity_field_is_rejected_and_the_others_imported(
     assert [(r.record, r.reason.startswith(reason)) for r in result.report.rejected] == [(str(LEO.origin), True)]
     assert sorted(by_name(base, principal)) == ["Bernard Ana", "Dupont Zoé"]
     assert result.report.created == 2
+
+
+@sqlite_only
+def test_a_student_whose_sex_the_file_does_not_state_is_imported_with_it_unknown(
+    base: SchoolYearBase, principal: Principal
+) -> None:
+    result = run_import(base, "siecle", students_file(base.uai, ZOE, replace(LEO, sex=None), ANA))
+
+    assert result.report.rejected == []
+    assert by_name(base, principal)["Martin Léo"].sex is None
 
 
 @sqlite_only
