@@ -43,9 +43,13 @@ class DirectoryIndex:
     group_codes: set[str] = field(default_factory=set)
     service_ids: set[UUID] = field(default_factory=set)
 
-    def external_ids_of(self, system: str, kind: set[UUID]) -> dict[UUID, str]:
-        """The ``system`` ids of the given aggregates (e.g. every student's SIECLE id)."""
-        return {aggregate: key[1] for key, aggregate in self.external.items() if key[0] == system and aggregate in kind}
+    def known_people(self) -> set[UUID]:
+        """Every student, guardian, teacher and staff member an import may compare with its records."""
+        people = set(self.external.values()) | set(self.student_class) | set(self.guardians_by_contact.values())
+        for by_name in (self.teachers_by_name, self.staff_by_name):
+            people.update(person for ids in by_name.values() for person in ids)
+        return people
+
 
 
 def read_index(connection: Connection) -> DirectoryIndex:

@@ -46,6 +46,7 @@ class ImportUseCases(BaseCore):
             report = ImportReport(kind=kind, files=listed, dry_run=dry_run)
             with self.reading() as connection:
                 index = read_index(connection)
+            unit.prefetch(index.known_people())
             context = ImportContext(unit=unit, index=index, report=report, today=self.today())
             _import(context, files)
             changes = unit.pending_events
