@@ -51,7 +51,6 @@ class DirectoryIndex:
         return people
 
 
-
 def read_index(connection: Connection) -> DirectoryIndex:
     index = DirectoryIndex()
     for system, external_id, aggregate_id in connection.execute(
