@@ -16,23 +16,11 @@ from api.bootstrap import build_bases
 from api.cli import make_cli
 from application.ports import Clock
 from application.registry import Bases
+from tests.corpus import CORPUS, REPORT_KEYS
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 STS = CORPUS / "sts" / "sts_emp_0750001A_2026.xml"
 EDT_STS = CORPUS / "edt" / "emp_sts_0750001A_2026.xml"
 UAI = "0750001U"  # the valid code next to the sample's constructed 0750001A
-REPORT_KEYS = {
-    "kind",
-    "file_sha256",
-    "files",
-    "created",
-    "updated",
-    "unchanged",
-    "left",
-    "rejected",
-    "events",
-    "dry_run",
-}
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}")
 

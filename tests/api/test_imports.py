@@ -9,22 +9,10 @@ import httpx2
 import pytest
 
 from tests.api.conftest import SchoolClient, assert_problem, assert_refused_without_writing
+from tests.corpus import CORPUS, REPORT_KEYS
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 ONDE = ("onde-be1d/CSVExtraction-eleves.csv", "onde-be1d/CSVExtraction-responsables.csv")
 STS = "sts/sts_emp_0750001A_2026.xml"
-REPORT_KEYS = {
-    "kind",
-    "file_sha256",
-    "files",
-    "created",
-    "updated",
-    "unchanged",
-    "left",
-    "rejected",
-    "events",
-    "dry_run",
-}
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}")
 
