@@ -24,6 +24,7 @@ from api.cli_runtime import (
     Runtime,
     Uai,
     Year,
+    credentials_json,
     open_base,
     progress_bar,
     reset_command,
@@ -57,9 +58,7 @@ def create_school(
         chosen = year if year is not None else services.bases.default_year(uai)
         base, credentials = services.bases.create(uai, chosen, name)
         if as_json:
-            runtime.emit_json(
-                {"uai": base.uai, "year": base.year, "login": credentials.login, "password": credentials.password}
-            )
+            runtime.emit_json(credentials_json(base.uai, base.year, credentials))
             return
         runtime.out.print(f"Created the base of school [bold]{base.uai}[/bold] for {school_year(base.year)}.")
         show_credentials(runtime, base.uai, base.year, credentials)
@@ -82,9 +81,7 @@ def reset_password(
         base = open_base(services.bases, uai, year)
         credentials = base.execute(lambda unit: base.reset_password(unit, login=login))
         if as_json:
-            runtime.emit_json(
-                {"uai": base.uai, "year": base.year, "login": credentials.login, "password": credentials.password}
-            )
+            runtime.emit_json(credentials_json(base.uai, base.year, credentials))
             return
         runtime.out.print(f"New one-time password for [bold]{credentials.login}[/bold] of {base.uai} {base.year}:")
         show_credentials(runtime, base.uai, base.year, credentials)
@@ -130,10 +127,7 @@ def _show_demo(runtime: Runtime, installed: InstalledDemo, as_json: bool) -> Non
     if as_json:
         runtime.emit_json(
             {
-                "uai": report.uai,
-                "year": report.year,
-                "login": credentials.login,
-                "password": credentials.password,
+                **credentials_json(report.uai, report.year, credentials),
                 "students": report.students,
                 "events": report.events,
                 "seconds": round(report.seconds, 3),

@@ -116,6 +116,11 @@ def show_credentials(runtime: Runtime, uai: str, year: int, credentials: Credent
     )
 
 
+def credentials_json(uai: str, year: int, credentials: Credentials) -> dict[str, Any]:
+    """The one-time credentials as ``--json`` prints them: ``{"uai", "year", "login", "password"}``."""
+    return {"uai": uai, "year": year, "login": credentials.login, "password": credentials.password}
+
+
 def reset_command(uai: str, year: int, login: str) -> str:
     return f"cartable account reset-password --uai {uai} --year {year} --login {login}"
 
