@@ -10,7 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    """Where the data lives and how the service runs; nothing else is configured."""
+    """Where the data lives, how the service runs and how it reaches people; nothing else is configured."""
 
     model_config = SettingsConfigDict(env_prefix="CARTABLE_", extra="ignore")
 
@@ -21,6 +21,23 @@ class Settings(BaseSettings):
     max_open_bases: int = Field(default=16, ge=1, description="How many bases a process keeps open.")
     log_level: str = Field(default="info")
     log_json: bool = Field(default=True, description="JSON log lines (false: readable console lines).")
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The service's address as families reach it, printed in letters and e-mails.",
+    )
+    smtp_host: str | None = Field(
+        default=None, description="Mail server; unset, mails are written to <data_dir>/outbox as .eml files."
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="Mail server port (587 with STARTTLS).")
+    smtp_sender: str = Field(default="cartable@localhost", description="From address of every mail sent.")
+    smtp_username: str | None = Field(default=None, description="Login on the mail server, if it asks for one.")
+    smtp_password: str | None = Field(default=None, repr=False, description="Password on the mail server.")
+    smtp_starttls: bool = Field(default=False, description="Switch the SMTP connection to TLS before logging in.")
+
+    @field_validator("smtp_host", "smtp_username", "smtp_password")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value if value is not None and value.strip() else None
 
     @field_validator("database_url")
     @classmethod

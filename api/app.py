@@ -20,7 +20,21 @@ from api.endpoints import Endpoint
 from api.middleware import RequestIdMiddleware
 from api.openapi import build_openapi
 from api.problems import Problem, domain_error_handler, problem_handler
-from api.routes import auth, classes, guardians, health, imports, staff, students
+from api.routes import (
+    access,
+    accounts,
+    auth,
+    classes,
+    espaces,
+    guardians,
+    health,
+    imports,
+    profiles,
+    public,
+    recovery,
+    staff,
+    students,
+)
 from application.registry import Bases
 from domain.errors import DomainError
 
@@ -31,6 +45,12 @@ ENDPOINTS: list[Endpoint] = [
     *guardians.endpoints,
     *staff.endpoints,
     *imports.endpoints,
+    *accounts.endpoints,
+    *profiles.endpoints,
+    *espaces.endpoints,
+    *access.endpoints,
+    *public.endpoints,
+    *recovery.endpoints,
 ]
 
 log = structlog.get_logger("api")

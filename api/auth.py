@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from api.problems import Problem
-from application.accounts import token_base
 from application.base import SchoolYearBase
 from application.errors import NotFound, Unauthenticated
 from application.permissions import Principal
 from application.registry import Bases
+from application.sessions import token_base
 from domain.errors import InvalidValue
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}

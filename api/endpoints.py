@@ -24,8 +24,9 @@ from starlette.routing import Route
 from api.auth import authenticate
 from api.problems import FieldError, Problem
 from application.base import SchoolYearBase
-from application.permissions import Permission, Principal
+from application.permissions import Principal
 from application.registry import Bases
+from domain.permissions import Permission
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -93,6 +94,8 @@ class Endpoint:
     query: dict[str, str] = field(default_factory=dict)
     tag: str = "directory"
     upload: bool = False  # a multipart body of files (and form fields) instead of JSON
+    # The few routes a provisional password allows: choosing a new one, logging out, reading oneself.
+    before_password_change: bool = False
 
     def route(self) -> Route:
         async def endpoint(request: Request) -> Response:
@@ -113,8 +116,10 @@ class Endpoint:
         uai = request.path_params.get("uai")
         if uai is not None and uai.upper() != principal.uai:
             raise Problem(403, "forbidden", f"this session belongs to school {principal.uai}, not {uai}")
+        if principal.must_change_password and not self.before_password_change:
+            base.require_password_changed(principal)
         if not principal.can(self.permission):
-            raise Problem(403, "forbidden", f"this account lacks the permission {self.permission.value!r}")
+            raise Problem(403, "forbidden", f"this session lacks the permission {self.permission.value!r}")
         return principal, base
 
     def _respond(

@@ -14,7 +14,10 @@ from starlette.responses import JSONResponse, Response
 
 from application.errors import ConcurrencyConflict, Forbidden, NotFound, Unauthenticated
 from application.imports.records import FileRefused
+from application.sessions import LicenceExhausted, PinRequired
 from domain.errors import AlreadyExists, DomainError, InvalidValue, RuleViolated
+from domain.login_guard import LoginLocked
+from domain.password_policy import PasswordRefused
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -59,6 +62,13 @@ PROBLEM_TITLES: dict[str, str] = {
     "method-not-allowed": "Method not allowed",
     "internal-error": "Internal error",
     "file-refused": "The file cannot be imported",
+    "password-change-required": "The provisional password must be changed first",
+    "password-policy": "The password does not follow the policy",
+    "pin-required": "The PIN is needed from this device",
+    "too-many-attempts": "Too many failed attempts",
+    "licence-exhausted": "Every licence of this mode is in use",
+    "espace-closed": "This Espace is closed",
+    "no-mode": "No mode to connect in",
 }
 
 _DOMAIN_STATUS: dict[type[DomainError], int] = {
@@ -68,8 +78,11 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
     ConcurrencyConflict: 409,
     NotFound: 404,
     Unauthenticated: 401,
+    PinRequired: 401,
     Forbidden: 403,
     FileRefused: 422,
+    LicenceExhausted: 409,
+    LoginLocked: 429,
 }
 
 
@@ -78,6 +91,12 @@ def from_domain(error: DomainError) -> Problem:
     status = next((s for kind, s in _DOMAIN_STATUS.items() if isinstance(error, kind)), 422)
     errors = [FieldError(field=error.field, message=error.message)] if error.field else []
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if isinstance(error, PasswordRefused):
+        errors = [FieldError(field=error.field or "new_password", message=rule.message) for rule in error.rules]
+    elif isinstance(error, LicenceExhausted):
+        errors = [FieldError(f"sessions[{s.session_id}]", f"{s.display_name} ({s.login})") for s in error.seats]
+    elif isinstance(error, LoginLocked):
+        headers["Retry-After"] = str(error.seconds)
     return Problem(status=status, code=error.code, detail=error.message, errors=errors, headers=headers)
 
 

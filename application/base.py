@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from application.access_queries import AccessQueries
+from application.account_opening import AccountOpening
 from application.accounts import AccountUseCases
 from application.directory import DirectoryCommands
-from application.directory_queries import DirectoryQueries
 from application.imports.importer import ImportUseCases
+from application.sessions import SessionUseCases
 
 
-class SchoolYearBase(AccountUseCases, DirectoryCommands, DirectoryQueries, ImportUseCases):
+class SchoolYearBase(
+    AccountUseCases, AccountOpening, SessionUseCases, DirectoryCommands, AccessQueries, ImportUseCases
+):
     """One school in one year. The name is fixed: it names the PostgreSQL tables of every base."""
 
     name = "cartable"

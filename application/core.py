@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -16,9 +17,10 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from sqlalchemy import Connection, Engine
 
 from application.errors import ConcurrencyConflict
-from application.ports import Clock, PasswordHasher
+from application.ports import Clock, Mailer, PasswordHasher
 from application.transcodings import DateAsISO
 from application.unit_of_work import A, UnitOfWork
+from projections.access_history import AccessHistory
 from projections.directory import Directory
 from projections.engine import EventLog, Progress, Projector
 
@@ -46,6 +48,8 @@ class BaseCore(Application[UUID]):
         views: Engine,
         hasher: PasswordHasher,
         clock: Clock,
+        mailer: Mailer | None = None,
+        public_url: str = "http://127.0.0.1:8000",
     ) -> None:
         super().__init__(env=env)
         self.uai = uai
@@ -53,10 +57,15 @@ class BaseCore(Application[UUID]):
         self.views = views
         self.hasher = hasher
         self.clock = clock
+        self.mailer = mailer
+        self.seats_lock = threading.Lock()  # logins that take a licence count the seats one at a time
+        self.public_url = public_url.rstrip("/")
         self.directory = Directory()
+        self.access_history = AccessHistory()
         log_of_events = EventLog(application_name=self.name, recorder=self.recorder, mapper=self.mapper)
         self.projectors: dict[str, Projector] = {
-            projection.name: Projector(projection, views, log_of_events) for projection in (self.directory,)
+            projection.name: Projector(projection, views, log_of_events)
+            for projection in (self.directory, self.access_history)
         }
         for projector in self.projectors.values():
             projector.create_tables()

@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from uuid import UUID
 
+from sqlalchemy import Connection
+
 from application.core import BaseCore
 from application.errors import NotFound
 from application.permissions import Principal
+from domain.espaces import Role
 from domain.session import Session
 from projections.directory_records import ClassItem, GuardianItem, StaffItem, StudentItem, StudentRecord, TeacherItem
 
@@ -36,9 +39,39 @@ class DirectoryQueries(BaseCore):
             raise NotFound(f"class {code!r} does not exist")
         return item
 
+    def student_scope(self, connection: Connection, principal: Principal) -> set[UUID] | None:
+        """The students the caller may see, or None for all of them.
+
+        Guardians see their children, students themselves, teachers the students of their classes
+        and groups (unless their profile sees all, like documentalists), support assistants the
+        students assigned to them.
+        """
+        if principal.sees_all_students:
+            return None
+        person = principal.person_id
+        scopes: dict[Role, Callable[[Connection, UUID], set[UUID]]] = {
+            Role.GUARDIAN: self.directory.children_of,
+            Role.STUDENT: lambda _, student_id: {student_id},
+            Role.TEACHER: self.directory.students_taught_by,
+            Role.SUPPORT_ASSISTANT: self.directory.students_assigned_to,
+        }
+        scope = scopes.get(principal.role)
+        return scope(connection, person) if scope is not None and person is not None else set()
+
+    def require_student_in_scope(self, principal: Principal, student_id: UUID) -> None:
+        """Out of scope is not found: a family never learns that another child exists."""
+        with self.reading() as connection:
+            scope = self.student_scope(connection, principal)
+            exists = self.directory.get_student(connection, student_id) is not None
+        if not exists or (scope is not None and student_id not in scope):
+            raise NotFound(f"student {student_id} does not exist")
+
     def list_students(self, principal: Principal, class_code: str | None = None) -> list[StudentItem]:
         with self.reading() as connection:
             items = self.directory.list_students(connection, class_code)
+            scope = self.student_scope(connection, principal)
+        if scope is not None:
+            items = [item for item in items if item.id in scope]
         filters = {"class_code": class_code} if class_code is not None else {}
         self._journal_list(principal, "students", filters, len(items))
         return items
@@ -46,7 +79,8 @@ class DirectoryQueries(BaseCore):
     def get_student(self, principal: Principal, student_id: UUID) -> StudentRecord:
         with self.reading() as connection:
             record = self.directory.get_student(connection, student_id)
-        if record is None:
+            scope = self.student_scope(connection, principal)
+        if record is None or (scope is not None and student_id not in scope):
             raise NotFound(f"student {student_id} does not exist")
         self._journal_record(principal, "student", student_id, STUDENT_RECORD)
         return record
@@ -54,13 +88,17 @@ class DirectoryQueries(BaseCore):
     def list_guardians(self, principal: Principal) -> list[GuardianItem]:
         with self.reading() as connection:
             items = self.directory.list_guardians(connection)
+            scope = self.student_scope(connection, principal)
+        if scope is not None:
+            items = [item for item in items if any(child.student_id in scope for child in item.children)]
         self._journal_list(principal, "guardians", {}, len(items))
         return items
 
     def get_guardian(self, principal: Principal, guardian_id: UUID) -> GuardianItem:
         with self.reading() as connection:
             item = self.directory.get_guardian(connection, guardian_id)
-        if item is None:
+            scope = self.student_scope(connection, principal)
+        if item is None or (scope is not None and not any(child.student_id in scope for child in item.children)):
             raise NotFound(f"guardian {guardian_id} does not exist")
         self._journal_record(principal, "guardian", guardian_id, GUARDIAN_RECORD)
         return item

@@ -27,3 +27,7 @@ class Forbidden(DomainError):
     """The caller is known but lacks the permission, or the data belongs to another school."""
 
     code = "forbidden"
+
+
+class MailNotSent(Exception):
+    """The mail server refused or could not be reached; the message says which and why."""

@@ -1,39 +1,52 @@
-"""The permission catalogue and who holds what; routes declare one, the caller must hold it."""
+"""Who is calling and what they may do: the rights of their mode, profile, group or Espace."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from uuid import UUID
 
-from domain.account import Role
-
-
-class Permission(StrEnum):
-    """Stable codes of what a caller may do; the accounts issue extends the catalogue."""
-
-    SESSION = "session"  # any open session: log out, read one's own account
-    DIRECTORY_READ = "directory.read"
-    DIRECTORY_WRITE = "directory.write"
-    IMPORTS_RUN = "imports.run"  # load SIECLE, STS-WEB, ONDE files
-
-
-ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.SUPER_ADMIN: frozenset(Permission),
-}
+from domain.account import Account
+from domain.espaces import FAMILY_ESPACES, MODE_ESPACE, RUBRIC_PERMISSIONS, Mode, Role, Rubric
+from domain.permissions import Permission
+from domain.profile import Profile
+from domain.school import School
 
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: an open session of an account of one base."""
+    """Who is calling: an open session of an account of one base, with the rights it holds now."""
 
     session_id: UUID
     account_id: UUID
     login: str
     role: Role
+    mode: Mode
     uai: str
     year: int
     must_change_password: bool
+    permissions: frozenset[Permission]
+    person_id: UUID | None = None
+    sees_all_students: bool = True  # False: only the students in the caller's scope (teachers, families, AESH)
 
     def can(self, permission: Permission) -> bool:
-        return permission in ROLE_PERMISSIONS.get(self.role, frozenset())
+        return permission in self.permissions
+
+
+def mode_permissions(school: School, account: Account, mode: Mode, profile: Profile | None) -> frozenset[Permission]:
+    """The rights a session of ``account`` in ``mode`` has at this moment.
+
+    The super-admin holds them all; staff and teachers those of their group (admin mode) or profile;
+    families, students and support assistants those of the rubrics their Espace publishes.
+    """
+    if account.role is Role.SUPER_ADMIN:
+        return frozenset(Permission)
+    espace = MODE_ESPACE[mode]
+    if espace in FAMILY_ESPACES:
+        settings = school.espaces[espace]
+        granted = {Permission.SESSION}
+        for rubric in settings.rubrics:
+            granted |= RUBRIC_PERMISSIONS[rubric]
+        if settings.online_justification and Rubric.ABSENCES in settings.rubrics:
+            granted.add(Permission.ABSENCES_JUSTIFY)
+        return frozenset(granted)
+    return profile.permissions if profile is not None else frozenset({Permission.SESSION})

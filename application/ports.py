@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -45,3 +46,44 @@ class BaseStorage(Protocol):
     def close(self) -> None:
         """Let go of everything."""
         ...
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One e-mail to one person, already rendered (French text, plain)."""
+
+    to: str
+    subject: str
+    body: str
+
+
+class Mailer(Protocol):
+    """Sends e-mails (SMTP, or a pickup folder on the embedded default). Raises MailNotSent on failure."""
+
+    def send(self, mail: Mail) -> None: ...
+
+
+@dataclass(frozen=True)
+class ConnectionLetter:
+    """What one label of a connection letter says: who, their login and provisional password, where to go."""
+
+    full_name: str
+    detail: str | None  # e.g. the class of a student, "Responsable de Léa MARTIN", the function of a staff member
+    login: str
+    password: str
+    connection_url: str  # the QR code holds this URL and the login
+
+
+@dataclass(frozen=True)
+class SchoolLetterhead:
+    """The school as printed at the top of every label."""
+
+    name: str
+    uai: str
+    address: str | None
+
+
+class LetterPrinter(Protocol):
+    """Renders connection letters (labels with a QR code) as one PDF document."""
+
+    def render(self, school: SchoolLetterhead, population: str, letters: list[ConnectionLetter]) -> bytes: ...

@@ -7,10 +7,11 @@ so that a person created by hand and later imported stays one person.
 from __future__ import annotations
 
 from enum import StrEnum
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import InvalidValue, RuleViolated
+from domain.errors import AlreadyExists, InvalidValue, RuleViolated
 
 
 class ExternalSystem(StrEnum):
@@ -52,3 +53,24 @@ class ExternallyIdentified(Aggregate):
         if self.external_id_map.get(system.value) == value:
             raise RuleViolated(f"{system.value} id {value!r} is recorded already", field="external_id")
         self.trigger_event(type(self).ExternalIdRecorded, system=system.value, external_id=value)
+
+    # -- the person's account ----------------------------------------------------------------------
+    # Recorded on the person too, so that two operators creating the same person's account at once
+    # collide on the person's version instead of giving them two accounts.
+
+    class AccountOpened(Aggregate.Event):
+        account_id: UUID
+        login: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            aggregate.__dict__["account"] = (self.account_id, self.login)
+
+    @property
+    def account_login(self) -> str | None:
+        account = self.__dict__.get("account")
+        return account[1] if account else None
+
+    def open_account(self, account_id: UUID, login: str) -> None:
+        if self.account_login is not None:
+            raise AlreadyExists(f"this person has an account already ({self.account_login})", field="person_id")
+        self.trigger_event(type(self).AccountOpened, account_id=account_id, login=login)

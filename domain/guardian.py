@@ -49,6 +49,9 @@ class Guardian(ExternallyIdentified):
     class ExternalIdRecorded(ExternallyIdentified.ExternalIdRecorded):
         pass
 
+    class AccountOpened(ExternallyIdentified.AccountOpened):
+        pass
+
     class DetailsCorrected(Aggregate.Event):
         civility: str | None
         last_name: str

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -9,17 +12,48 @@ from eventsourcing.domain import Aggregate, event
 from domain.errors import RuleViolated
 from domain.ids import natural_id
 
+# A session in use is kept alive by one event a minute at most: enough to time out idle sessions
+# exactly, cheap enough not to journal every request.
+KEEP_ALIVE_EVERY = timedelta(minutes=1)
+
+
+class CloseReason(StrEnum):
+    LOGOUT = "logout"
+    INACTIVITY = "inactivity"
+    CLOSED_BY_ADMIN = "closed-by-admin"
+
 
 class Session(Aggregate):
     """One connection of one account; keyed by the digest of its bearer token, never the token itself."""
 
     class Opened(Aggregate.Created):
+        """Who connected, in which mode (admin, school-life, teacher or an Espace), from where."""
+
+        class_version = 2
+
         account_id: UUID
         login: str
         role: str
         token_digest: str
         address: str | None
         user_agent: str | None
+        mode: str
+        person_id: UUID | None
+        display_name: str
+        device: str | None  # digest of the device id the client sent, None when it sent none
+        inactivity_minutes: int
+        at: datetime  # the service's clock, which inactivity is measured against
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # Before modes, every session was the super-administrator's, in admin mode.
+            state.update(mode="admin", person_id=None, display_name=state["login"], device=None, inactivity_minutes=20)
+            state["at"] = state["timestamp"]
+
+    class Active(Aggregate.Event):
+        """The session was used again after a quiet minute (keeps it from timing out)."""
+
+        at: datetime
 
     class RecordConsulted(Aggregate.Event):
         """The session read one person's record (which categories of data, for what)."""
@@ -53,16 +87,43 @@ class Session(Aggregate):
         token_digest: str,
         address: str | None,
         user_agent: str | None,
+        mode: str,
+        person_id: UUID | None,
+        display_name: str,
+        device: str | None,
+        inactivity_minutes: int,
+        at: datetime,
     ) -> None:
         self.account_id = account_id
         self.login = login
         self.role = role
+        self.mode = mode
+        self.person_id = person_id
+        self.display_name = display_name
+        self.address = address
+        self.inactivity_minutes = inactivity_minutes
+        self.last_activity = at
         self.is_open = True
         self.consultations = 0
+
+    def expired(self, now: datetime) -> bool:
+        """Idle for longer than its inactivity delay (a delay of 0 never expires)."""
+        return self.inactivity_minutes > 0 and now - self.last_activity > timedelta(minutes=self.inactivity_minutes)
+
+    def needs_keep_alive(self, now: datetime) -> bool:
+        return self.is_open and now - self.last_activity >= KEEP_ALIVE_EVERY
 
     def _require_open(self) -> None:
         if not self.is_open:
             raise RuleViolated("the session is closed")
+
+    def keep_alive(self, now: datetime) -> None:
+        self._require_open()
+        self._active(at=now)
+
+    @event(Active)
+    def _active(self, *, at: datetime) -> None:
+        self.last_activity = at
 
     def consult_record(self, *, subject_type: str, subject_id: UUID, categories: list[str], purpose: str) -> None:
         self._require_open()
@@ -80,9 +141,9 @@ class Session(Aggregate):
     def _list_consulted(self, *, resource: str, filters: dict[str, str], count: int) -> None:
         self.consultations += 1
 
-    def close(self, reason: str) -> None:
+    def close(self, reason: CloseReason) -> None:
         self._require_open()
-        self._closed(reason=reason)
+        self._closed(reason=reason.value)
 
     @event(Closed)
     def _closed(self, *, reason: str) -> None:

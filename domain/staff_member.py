@@ -25,6 +25,15 @@ class StaffMember(ExternallyIdentified):
     class ExternalIdRecorded(ExternallyIdentified.ExternalIdRecorded):
         pass
 
+    class AccountOpened(ExternallyIdentified.AccountOpened):
+        pass
+
+    class AssignmentChanged(Aggregate.Event):
+        """Students a support assistant (AESH) starts or stops accompanying."""
+
+        added: list[UUID]
+        removed: list[UUID]
+
     class DetailsCorrected(Aggregate.Event):
         civility: str | None
         last_name: str
@@ -55,6 +64,7 @@ class StaffMember(ExternallyIdentified):
         self.last_name = last_name
         self.first_name = first_name
         self.function = function
+        self.assigned: frozenset[UUID] = frozenset()
         self.email = email
 
     def correct_details(self, *, civility: str | None, last_name: str, first_name: str, function: str) -> None:
@@ -71,3 +81,17 @@ class StaffMember(ExternallyIdentified):
     @event(DetailsCorrected)
     def _details_corrected(self, *, civility: str | None, last_name: str, first_name: str, function: str) -> None:
         self.civility, self.last_name, self.first_name, self.function = civility, last_name, first_name, function
+
+    def assign_students(self, student_ids: set[UUID]) -> None:
+        """Only an AESH accompanies students; the list replaces the previous one."""
+        if self.function != StaffFunction.AESH.value:
+            raise RuleViolated("only a support assistant (AESH) has students assigned", field="student_ids")
+        if frozenset(student_ids) == self.assigned:
+            raise RuleViolated("the assigned students are unchanged", field="student_ids")
+        self._assignment_changed(
+            added=sorted(student_ids - self.assigned, key=str), removed=sorted(self.assigned - student_ids, key=str)
+        )
+
+    @event(AssignmentChanged)
+    def _assignment_changed(self, *, added: list[UUID], removed: list[UUID]) -> None:
+        self.assigned = (self.assigned | set(added)) - set(removed)

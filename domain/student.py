@@ -31,6 +31,9 @@ class Student(ExternallyIdentified):
     class ExternalIdRecorded(ExternallyIdentified.ExternalIdRecorded):
         pass
 
+    class AccountOpened(ExternallyIdentified.AccountOpened):
+        pass
+
     class IneRecorded(Aggregate.Event):
         ine: str
 

@@ -26,6 +26,9 @@ class Teacher(ExternallyIdentified):
     class ExternalIdRecorded(ExternallyIdentified.ExternalIdRecorded):
         pass
 
+    class AccountOpened(ExternallyIdentified.AccountOpened):
+        pass
+
     class DetailsCorrected(Aggregate.Event):
         civility: str | None
         last_name: str

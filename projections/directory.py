@@ -34,6 +34,8 @@ from projections.directory_records import (
     TeacherItem,
 )
 from projections.directory_tables import (
+    accounts,
+    assignments,
     class_history,
     classes,
     external_ids,
@@ -205,6 +207,37 @@ class Directory(Projection):
     def _teacher_principal_of(self, batch: RowBatch, e: Teacher.PrincipalClassesChanged) -> None:
         batch.update(teachers, {"id": str(e.originator_id)}, {"principal_of": list(e.class_codes)})
 
+    @handles(StaffMember.AssignmentChanged)
+    def _assignment_changed(self, batch: RowBatch, e: StaffMember.AssignmentChanged) -> None:
+        staff_id = str(e.originator_id)
+        for student_id in e.removed:
+            batch.delete(assignments, {"staff_id": staff_id, "student_id": str(student_id)})
+        for student_id in e.added:
+            batch.upsert(assignments, {"staff_id": staff_id, "student_id": str(student_id)})
+
+    @handles(
+        Student.AccountOpened,
+        Guardian.AccountOpened,
+        Teacher.AccountOpened,
+        StaffMember.AccountOpened,
+    )
+    def _account_opened(self, batch: RowBatch, e: ExternallyIdentified.AccountOpened) -> None:
+        kind = {
+            Student.AccountOpened: "student",
+            Guardian.AccountOpened: "guardian",
+            Teacher.AccountOpened: "teacher",
+            StaffMember.AccountOpened: "staff",
+        }[type(e)]
+        batch.upsert(
+            accounts,
+            {
+                "person_id": str(e.originator_id),
+                "person_kind": kind,
+                "account_id": str(e.account_id),
+                "login": e.login,
+            },
+        )
+
     @handles(StaffMember.DetailsCorrected)
     def _staff_corrected(self, batch: RowBatch, e: StaffMember.DetailsCorrected) -> None:
         values = {"civility": e.civility, "last_name": e.last_name, "first_name": e.first_name, "function": e.function}
@@ -277,6 +310,50 @@ class Directory(Projection):
         )
 
     # -- queries ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def children_of(connection: Connection, guardian_id: UUID) -> set[UUID]:
+        """The students a guardian is linked to (what a family's Espace may show)."""
+        rows = connection.execute(
+            select(guardian_links.c.student_id).where(guardian_links.c.guardian_id == str(guardian_id))
+        )
+        return {UUID(r) for (r,) in rows}
+
+    @staticmethod
+    def students_assigned_to(connection: Connection, staff_id: UUID) -> set[UUID]:
+        rows = connection.execute(select(assignments.c.student_id).where(assignments.c.staff_id == str(staff_id)))
+        return {UUID(r) for (r,) in rows}
+
+    @staticmethod
+    def logins_of(connection: Connection, person_ids: set[UUID] | None = None) -> dict[UUID, str]:
+        """The login of each person who has an account (of those given, or of everyone)."""
+        query = select(accounts.c.person_id, accounts.c.login)
+        if person_ids is not None:
+            query = query.where(accounts.c.person_id.in_([str(p) for p in person_ids]))
+        return {UUID(person): login for person, login in connection.execute(query)}
+
+    @staticmethod
+    def students_taught_by(connection: Connection, teacher_id: UUID) -> set[UUID]:
+        """The students of the classes and groups a teacher has a service in, or is principal teacher of."""
+        class_codes: set[str] = set()
+        group_codes: set[str] = set()
+        for class_code, group_code, teacher_ids in connection.execute(
+            select(services.c.class_code, services.c.group_code, services.c.teacher_ids)
+        ):
+            if str(teacher_id) in teacher_ids:
+                if class_code is not None:
+                    class_codes.add(class_code)
+                if group_code is not None:
+                    group_codes.add(group_code)
+        principal_of = connection.execute(
+            select(teachers.c.principal_of).where(teachers.c.id == str(teacher_id))
+        ).scalar_one_or_none()
+        class_codes.update(principal_of or [])
+        in_classes = connection.execute(select(students.c.id).where(students.c.class_code.in_(class_codes)))
+        in_groups = connection.execute(
+            select(student_groups.c.student_id).where(student_groups.c.group_code.in_(group_codes))
+        )
+        return {UUID(r) for (r,) in in_classes} | {UUID(r) for (r,) in in_groups}
 
     @staticmethod
     def list_classes(connection: Connection) -> list[ClassItem]:

@@ -143,3 +143,23 @@ external_ids = Table(
     Column("aggregate_id", String(36), nullable=False, index=True),
     sqlite_with_rowid=False,
 )
+
+# The students each support assistant (AESH) accompanies.
+assignments = Table(
+    "directory_assignments",
+    metadata,
+    Column("staff_id", String(36), primary_key=True),
+    Column("student_id", String(36), primary_key=True, index=True),
+    sqlite_with_rowid=False,
+)
+
+# Who has an account: one row per person (student, guardian, teacher, staff member) with a login.
+accounts = Table(
+    "directory_accounts",
+    metadata,
+    Column("person_id", String(36), primary_key=True),
+    Column("person_kind", String(20), nullable=False),
+    Column("account_id", String(36), nullable=False, unique=True),
+    Column("login", String(64), nullable=False, unique=True),
+    sqlite_with_rowid=False,
+)

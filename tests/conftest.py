@@ -24,6 +24,7 @@ from application.base import SchoolYearBase
 from application.permissions import Principal
 from application.ports import Clock
 from application.registry import Bases
+from application.sessions import LoginAttempt
 from domain.values import UAI_CHECK_LETTERS
 from tests.pg_cluster import PostgresCluster
 
@@ -148,7 +149,5 @@ def principal(new_base: NewBase) -> Principal:
     """The super-administrator of :func:`new_base`, logged in (its session is open)."""
     base = new_base.base
     login, password = new_base.credentials.login, new_base.credentials.password
-    opened = base.execute(
-        lambda unit: base.open_session(unit, login=login, password=password, address=None, user_agent=None)
-    )
+    opened = base.log_in(LoginAttempt(login=login, password=password))
     return base.authenticate(opened.token)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from api.endpoints import Call, Endpoint
 from api.schemas.classes import ClassOut, ClassPage, OpenClass
-from application.permissions import Permission
+from domain.permissions import Permission
 from domain.school_class import parse_class_code
 
 
@@ -22,14 +22,14 @@ def open_class(call: Call) -> ClassOut:
 
 endpoints = [
     Endpoint(
-        "GET", "/schools/{uai}/classes", list_classes, "List classes", Permission.DIRECTORY_READ, response=ClassPage
+        "GET", "/schools/{uai}/classes", list_classes, "List classes", Permission.CLASSES_READ, response=ClassPage
     ),
     Endpoint(
         "POST",
         "/schools/{uai}/classes",
         open_class,
         "Open a class",
-        Permission.DIRECTORY_WRITE,
+        Permission.CLASSES_WRITE,
         body=OpenClass,
         response=ClassOut,
         status=201,

@@ -7,7 +7,7 @@ from uuid import UUID
 from api.endpoints import Call, Endpoint
 from api.schemas.guardians import ChangeContact, GuardianOut, GuardianPage, LinkChild, RegisterGuardian
 from application.directory import ChildLink
-from application.permissions import Permission
+from domain.permissions import Permission
 
 
 def list_guardians(call: Call) -> GuardianPage:
@@ -75,7 +75,7 @@ endpoints = [
         "/schools/{uai}/guardians",
         list_guardians,
         "List guardians with their children, sorted by name",
-        Permission.DIRECTORY_READ,
+        Permission.GUARDIANS_READ,
         response=GuardianPage,
     ),
     Endpoint(
@@ -83,7 +83,7 @@ endpoints = [
         "/schools/{uai}/guardians",
         register_guardian,
         "Register a guardian and link their children",
-        Permission.DIRECTORY_WRITE,
+        Permission.GUARDIANS_WRITE,
         body=RegisterGuardian,
         response=GuardianOut,
         status=201,
@@ -93,7 +93,7 @@ endpoints = [
         "/schools/{uai}/guardians/{guardian_id}",
         get_guardian,
         "A guardian's record (journaled)",
-        Permission.DIRECTORY_READ,
+        Permission.GUARDIANS_READ,
         response=GuardianOut,
     ),
     Endpoint(
@@ -101,7 +101,7 @@ endpoints = [
         "/schools/{uai}/guardians/{guardian_id}/children",
         link_child,
         "Link a guardian to a child",
-        Permission.DIRECTORY_WRITE,
+        Permission.GUARDIANS_WRITE,
         body=LinkChild,
         response=GuardianOut,
     ),
@@ -110,7 +110,7 @@ endpoints = [
         "/schools/{uai}/guardians/{guardian_id}/contact",
         change_contact,
         "Change a guardian's contact details",
-        Permission.DIRECTORY_WRITE,
+        Permission.GUARDIANS_WRITE,
         body=ChangeContact,
         response=GuardianOut,
     ),

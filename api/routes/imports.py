@@ -6,7 +6,7 @@ from adapters.national.readers import READERS, read_files
 from api.endpoints import Call, Endpoint
 from api.problems import FieldError, Problem
 from api.schemas.imports import ImportReportOut
-from application.permissions import Permission
+from domain.permissions import Permission
 
 _TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off", ""}
 

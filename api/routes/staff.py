@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from api.endpoints import Call, Endpoint
 from api.schemas.staff import RegisterStaffMember, RegisterTeacher, StaffOut, StaffPage, TeacherOut, TeacherPage
-from application.permissions import Permission
+from domain.permissions import Permission
 
 
 def list_teachers(call: Call) -> TeacherPage:
@@ -61,7 +61,7 @@ endpoints = [
         "/schools/{uai}/teachers",
         list_teachers,
         "List teachers",
-        Permission.DIRECTORY_READ,
+        Permission.STAFF_READ,
         response=TeacherPage,
     ),
     Endpoint(
@@ -69,7 +69,7 @@ endpoints = [
         "/schools/{uai}/teachers",
         register_teacher,
         "Register a teacher",
-        Permission.DIRECTORY_WRITE,
+        Permission.STAFF_WRITE,
         body=RegisterTeacher,
         response=TeacherOut,
         status=201,
@@ -79,16 +79,16 @@ endpoints = [
         "/schools/{uai}/teachers/{teacher_id}",
         get_teacher,
         "A teacher's record (journaled)",
-        Permission.DIRECTORY_READ,
+        Permission.STAFF_READ,
         response=TeacherOut,
     ),
-    Endpoint("GET", "/schools/{uai}/staff", list_staff, "List staff", Permission.DIRECTORY_READ, response=StaffPage),
+    Endpoint("GET", "/schools/{uai}/staff", list_staff, "List staff", Permission.STAFF_READ, response=StaffPage),
     Endpoint(
         "POST",
         "/schools/{uai}/staff",
         register_staff_member,
         "Register a staff member and their function",
-        Permission.DIRECTORY_WRITE,
+        Permission.STAFF_WRITE,
         body=RegisterStaffMember,
         response=StaffOut,
         status=201,
@@ -98,7 +98,7 @@ endpoints = [
         "/schools/{uai}/staff/{staff_id}",
         get_staff_member,
         "A staff member's record (journaled)",
-        Permission.DIRECTORY_READ,
+        Permission.STAFF_READ,
         response=StaffOut,
     ),
 ]

@@ -14,7 +14,7 @@ from api.schemas.students import (
     StudentPage,
     StudentRecordOut,
 )
-from application.permissions import Permission
+from domain.permissions import Permission
 
 
 def list_students(call: Call) -> StudentPage:
@@ -67,7 +67,7 @@ endpoints = [
         "/schools/{uai}/students",
         list_students,
         "List students, sorted by name",
-        Permission.DIRECTORY_READ,
+        Permission.STUDENTS_READ,
         response=StudentPage,
         query={"class_code": "Only the students of this class."},
     ),
@@ -76,7 +76,7 @@ endpoints = [
         "/schools/{uai}/students",
         enrol_student,
         "Enrol a student",
-        Permission.DIRECTORY_WRITE,
+        Permission.STUDENTS_WRITE,
         body=EnrolStudent,
         response=StudentRecordOut,
         status=201,
@@ -86,7 +86,7 @@ endpoints = [
         "/schools/{uai}/students/{student_id}",
         get_student,
         "A student's record (journaled)",
-        Permission.DIRECTORY_READ,
+        Permission.STUDENTS_READ,
         response=StudentRecordOut,
     ),
     Endpoint(
@@ -94,7 +94,7 @@ endpoints = [
         "/schools/{uai}/students/{student_id}/class",
         move_student,
         "Move a student to another class (the history is kept)",
-        Permission.DIRECTORY_WRITE,
+        Permission.STUDENTS_WRITE,
         body=MoveStudent,
         response=StudentRecordOut,
     ),

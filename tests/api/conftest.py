@@ -25,6 +25,7 @@ from application.registry import Bases
 from domain.session import Session
 
 YEAR = 2026
+CHOSEN_PASSWORD = "Cahier-de-textes-2026"
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -58,6 +59,16 @@ class SchoolClient:
         assert response.status_code == 200, response.text
         token: str = response.json()["token"]
         return token
+
+    def choose_password(self, new_password: str = CHOSEN_PASSWORD) -> None:
+        """Leave the provisional password behind, as every account's first connection must."""
+        response = self.client.post(
+            "/auth/password",
+            json={"current_password": self.credentials.password, "new_password": new_password},
+            headers=self.headers,
+        )
+        assert response.status_code == 204, response.text
+        self.credentials = Credentials(login=self.credentials.login, password=new_password)
 
     # -- HTTP ----------------------------------------------------------------------------------------
 
@@ -154,6 +165,7 @@ def _school(bases: Bases, uai: str, client: TestClient | None = None) -> SchoolC
     client = client or TestClient(create_app(bases=bases))
     school = SchoolClient(client=client, bases=bases, base=base, credentials=credentials)
     school.token = school.log_in()
+    school.choose_password()
     return school
 
 

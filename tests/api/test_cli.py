@@ -23,6 +23,7 @@ from application.base import SchoolYearBase
 from application.errors import Unauthenticated
 from application.ports import Clock
 from application.registry import Bases
+from application.sessions import LoginAttempt
 from projections.directory import Directory
 from tests.conftest import YEAR
 
@@ -79,9 +80,7 @@ def head(base: SchoolYearBase) -> int:
 
 def logs_in(base: SchoolYearBase, login: str, password: str) -> bool:
     try:
-        base.execute(
-            lambda unit: base.open_session(unit, login=login, password=password, address=None, user_agent=None)
-        )
+        base.log_in(LoginAttempt(login=login, password=password))
     except Unauthenticated:
         return False
     return True

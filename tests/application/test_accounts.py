@@ -8,13 +8,15 @@ from collections.abc import Callable
 import pytest
 
 from adapters.passwords import Argon2Hasher
-from application.accounts import BAD_CREDENTIALS, OpenedSession, token_base
 from application.base import SchoolYearBase
 from application.errors import Unauthenticated
-from application.permissions import Permission
 from application.registry import Bases
-from domain.account import Account, Role
+from application.sessions import BAD_CREDENTIALS, LoginAttempt, OpenedSession, token_base
+from domain.account import Account
 from domain.errors import InvalidValue
+from domain.espaces import Mode, Role
+from domain.login_guard import GuardKind, LoginGuard
+from domain.permissions import Permission
 from domain.session import Session
 from tests.conftest import YEAR, NewBase
 
@@ -28,9 +30,7 @@ def stored_bytes(base: SchoolYearBase) -> list[bytes]:
 
 
 def log_in(base: SchoolYearBase, login: str, password: str) -> OpenedSession:
-    return base.execute(
-        lambda unit: base.open_session(unit, login=login, password=password, address="10.0.0.1", user_agent="test")
-    )
+    return base.log_in(LoginAttempt(login=login, password=password, address="10.0.0.1", user_agent="test"))
 
 
 def test_creating_a_base_prints_the_super_admins_one_time_credentials(new_base: NewBase) -> None:
@@ -49,7 +49,7 @@ def test_only_an_argon2id_hash_of_the_password_is_stored(new_base: NewBase, fast
     account: Account = base.repository.get(Account.create_id("SPR"))
     assert account.password_hash.startswith("$argon2id$")
     assert fast_hasher.verify(account.password_hash, password)
-    assert account.role == Role.SUPER_ADMIN.value
+    assert account.role is Role.SUPER_ADMIN
 
 
 def test_the_base_holds_its_school(new_base: NewBase) -> None:
@@ -70,7 +70,8 @@ def test_a_session_token_authenticates_as_its_account(new_base: NewBase) -> None
     assert (principal.login, principal.role, principal.uai, principal.year) == ("SPR", Role.SUPER_ADMIN, base.uai, YEAR)
     assert principal.account_id == Account.create_id("SPR")
     assert principal.must_change_password
-    assert principal.can(Permission.DIRECTORY_WRITE)
+    assert principal.mode is Mode.ADMIN
+    assert principal.permissions == frozenset(Permission)
 
 
 def test_the_store_keeps_the_digest_of_a_token_never_the_token(new_base: NewBase) -> None:
@@ -87,11 +88,11 @@ def test_the_store_keeps_the_digest_of_a_token_never_the_token(new_base: NewBase
 @pytest.mark.parametrize("login", ["SPR", "NOBODY", "not a login!"])
 def test_wrong_password_and_unknown_login_get_the_same_answer(new_base: NewBase, login: str) -> None:
     base = new_base.base
-    before = head(base)
     with pytest.raises(Unauthenticated) as raised:
         log_in(base, login, "Wrong-password-42")
     assert raised.value.message == BAD_CREDENTIALS
-    assert head(base) == before
+    guard: LoginGuard = base.repository.get(LoginGuard.create_id(GuardKind.LOGIN, login.upper()))
+    assert guard.failures == 1, "a failure counts whether the login exists or not"
 
 
 def test_an_unknown_token_does_not_authenticate(base: SchoolYearBase) -> None:

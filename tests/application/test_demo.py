@@ -17,6 +17,7 @@ from application.demo_people import DemoSchool, generate_school
 from application.errors import Unauthenticated
 from application.ports import Clock
 from application.registry import Bases
+from application.sessions import LoginAttempt
 from domain.errors import RuleViolated
 from projections import directory_tables as directory
 from tests.conftest import YEAR
@@ -35,9 +36,7 @@ def count(base: SchoolYearBase, table: Table) -> int:
 
 def logs_in(base: SchoolYearBase, login: str, password: str) -> bool:
     try:
-        base.execute(
-            lambda unit: base.open_session(unit, login=login, password=password, address=None, user_agent=None)
-        )
+        base.log_in(LoginAttempt(login=login, password=password))
     except Unauthenticated:
         return False
     return True

@@ -19,6 +19,7 @@ from application.base import SchoolYearBase
 from application.imports.records import FileRefused, ParsedFile
 from application.permissions import Principal
 from application.registry import Bases
+from application.sessions import LoginAttempt
 from tests.application.imports_support import RECORDED, Imported, head, run_import
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
@@ -50,9 +51,7 @@ def open_base(bases: Bases, uai: str, year: int = YEAR) -> tuple[SchoolYearBase,
     """A new base, and its super-administrator logged in."""
     base, credentials = bases.create(uai, year, "École du corpus")
     login, password = credentials.login, credentials.password
-    opened = base.execute(
-        lambda unit: base.open_session(unit, login=login, password=password, address=None, user_agent=None)
-    )
+    opened = base.log_in(LoginAttempt(login=login, password=password))
     return base, base.authenticate(opened.token)
 
 

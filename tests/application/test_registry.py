@@ -13,6 +13,7 @@ from application.calendar import current_school_year
 from application.errors import NotFound
 from application.ports import Clock
 from application.registry import Bases
+from application.sessions import LoginAttempt
 from domain.errors import AlreadyExists, InvalidValue
 from tests.conftest import YEAR, NewBase
 
@@ -127,11 +128,7 @@ def test_a_base_is_found_again_after_a_restart(new_base: NewBase, bases_factory:
     base = restarted.open(new_base.uai, YEAR)
     assert base is not new_base.base
     credentials = new_base.credentials
-    opened = base.execute(
-        lambda unit: base.open_session(
-            unit, login=credentials.login, password=credentials.password, address=None, user_agent=None
-        )
-    )
+    opened = base.log_in(LoginAttempt(login=credentials.login, password=credentials.password))
     assert base.authenticate(opened.token).login == "SPR"
 
 

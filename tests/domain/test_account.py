@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from domain.account import Account, Role, parse_login
+from domain.account import Account, parse_login
 from domain.errors import InvalidValue
+from domain.espaces import Role
 
 
 def open_account(login: str = "spr") -> Account:

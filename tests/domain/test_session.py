@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 import pytest
@@ -10,14 +11,26 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from domain.errors import RuleViolated
-from domain.session import Session
+from domain.session import CloseReason, Session
 
 DIGEST = "ab" * 32
+OPENED_AT = datetime(2026, 11, 24, 8, tzinfo=UTC)
 
 
 def open_session(digest: str = DIGEST) -> Session:
     return Session(
-        account_id=uuid4(), login="SPR", role="super-admin", token_digest=digest, address="127.0.0.1", user_agent=None
+        account_id=uuid4(),
+        login="SPR",
+        role="super-admin",
+        token_digest=digest,
+        address="127.0.0.1",
+        user_agent=None,
+        mode="admin",
+        person_id=None,
+        display_name="SPR",
+        device=None,
+        inactivity_minutes=20,
+        at=OPENED_AT,
     )
 
 
@@ -61,7 +74,7 @@ def test_reading_a_list_is_journaled_with_its_filters_and_size() -> None:
 
 def test_closing_a_session_records_why() -> None:
     session = open_session()
-    session.close("logout")
+    session.close(CloseReason.LOGOUT)
     closed = session.collect_events()[-1]
     assert isinstance(closed, Session.Closed)
     assert closed.reason == "logout"
@@ -70,7 +83,7 @@ def test_closing_a_session_records_why() -> None:
 
 def test_a_closed_session_cannot_read_anything() -> None:
     session = open_session()
-    session.close("logout")
+    session.close(CloseReason.LOGOUT)
     session.collect_events()
     with pytest.raises(RuleViolated):
         session.consult_record(subject_type="student", subject_id=uuid4(), categories=[], purpose="directory")
@@ -82,9 +95,9 @@ def test_a_closed_session_cannot_read_anything() -> None:
 
 def test_a_closed_session_cannot_be_closed_again() -> None:
     session = open_session()
-    session.close("logout")
+    session.close(CloseReason.LOGOUT)
     with pytest.raises(RuleViolated):
-        session.close("expired")
+        session.close(CloseReason.LOGOUT)
     assert len(session.collect_events()) == 2
 
 
@@ -116,7 +129,7 @@ class SessionMachine(RuleBasedStateMachine):
     def _list(self, count: int) -> None:
         self.session.consult_list(resource="students", filters={}, count=count)
 
-    def _close(self, reason: str) -> None:
+    def _close(self, reason: CloseReason) -> None:
         self.session.close(reason)
 
     @rule(subject=st.uuids())
@@ -131,8 +144,8 @@ class SessionMachine(RuleBasedStateMachine):
         if self.expected_open:
             self.expected_consultations += 1
 
-    @rule(reason=st.sampled_from(["logout", "expired"]))
-    def close(self, reason: str) -> None:
+    @rule(reason=st.sampled_from(CloseReason))
+    def close(self, reason: CloseReason) -> None:
         self._attempt("_close", reason)
         self.expected_open = False
 
