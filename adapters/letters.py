@@ -222,9 +222,11 @@ class _Document(FPDF):
         for line in self.wrapped(letter.full_name, box.w, most=2):
             self.write_at(box.x, y, box.w, line)
             y += self.font_size + 0.5
-        if letter.detail:
+        if letter.detail:  # "Responsable de …" lists children: two lines rather than a cut name
             self.use("sans", 8.5, grey=_GREY)
-            self.write_at(box.x, y, box.w, letter.detail)
+            for index, line in enumerate(self.wrapped(letter.detail, box.w, most=2)):
+                self.write_at(box.x, y + index * 3.6, box.w, line)
+                y += 3.6 if index else 0
         y += 6.5
         y = self.secret("Identifiant :", letter.login, box, y, sizes=(12, 11, 10, 9, 8))
         y = self.secret("Mot de passe provisoire :", letter.password, box, y + 1.5, sizes=(15, 14, 13, 12, 11, 10))

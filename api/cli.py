@@ -16,6 +16,7 @@ import typer
 from rich.table import Table
 
 from api.bootstrap import build_bases
+from api.cli_accounts import accounts_cli
 from api.cli_import import import_files
 from api.cli_runtime import (
     USAGE_ERROR,
@@ -253,6 +254,7 @@ def make_cli(bases_factory: BasesFactory = build_bases) -> typer.Typer:
     projections.command("rebuild")(rebuild_projection)
     cli.add_typer(school, name="school")
     cli.add_typer(account, name="account")
+    cli.add_typer(accounts_cli(), name="accounts")
     cli.add_typer(projections, name="projections")
     cli.command("demo")(load_demo)
     cli.command("import")(import_files)

@@ -40,6 +40,15 @@ class Upload:
 
 
 @dataclass(frozen=True)
+class FileOut:
+    """A document a handler answers with instead of JSON (a PDF of letters), sent as an attachment."""
+
+    content: bytes
+    media_type: str
+    filename: str  # ASCII: it goes in the Content-Disposition header as it is
+
+
+@dataclass(frozen=True)
 class Call:
     """What a handler gets: the checked caller, their base, the parsed body, the path and query."""
 
@@ -85,7 +94,7 @@ class Endpoint:
 
     method: str
     path: str
-    handler: Callable[[Call], BaseModel | None]
+    handler: Callable[[Call], BaseModel | FileOut | None]
     summary: str
     permission: Permission | None
     body: type[BaseModel] | None = None
@@ -96,6 +105,9 @@ class Endpoint:
     upload: bool = False  # a multipart body of files (and form fields) instead of JSON
     # The few routes a provisional password allows: choosing a new one, logging out, reading oneself.
     before_password_change: bool = False
+    answers: dict[int, str] = field(default_factory=dict)  # problems beyond the usual ones, for OpenAPI
+    # The media type of a document (FileOut) the route may answer with instead of its response model.
+    file: str | None = None
 
     def route(self) -> Route:
         async def endpoint(request: Request) -> Response:
@@ -147,6 +159,10 @@ class Endpoint:
         result = self.handler(call)
         if result is None:
             return Response(status_code=204)
+        if isinstance(result, FileOut):
+            # Documents may hold one-time passwords: no cache keeps a copy.
+            headers = {"Content-Disposition": f'attachment; filename="{result.filename}"', "Cache-Control": "no-store"}
+            return Response(result.content, status_code=self.status, media_type=result.media_type, headers=headers)
         return JSONResponse(result.model_dump(mode="json"), status_code=self.status)
 
 

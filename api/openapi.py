@@ -75,6 +75,11 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
             else {"description": "Done, nothing to return"}
         )
     }
+    if endpoint.file is not None:
+        success = responses[str(endpoint.status)]
+        success["description"] = "Success: JSON, or a document (attachment) when the request asks for one"
+        content = success.setdefault("content", {})
+        content[endpoint.file] = {"schema": {"type": "string", "format": "binary"}}
     if endpoint.body is not None:
         responses["400"] = _problem("The body is not JSON")
         responses["422"] = _problem("A field is not valid")
@@ -82,8 +87,10 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
         responses["401"] = _problem("No valid bearer token")
         responses["403"] = _problem("Another school, or a permission the caller lacks")
         responses["404"] = _problem("Unknown, or out of the caller's scope")
-    if endpoint.method == "POST":
-        responses["409"] = _problem("Conflicts with what exists")
+    if endpoint.method in {"POST", "PUT"}:
+        responses["409"] = _problem("Conflicts with what exists, or changes nothing")
+    for status, meaning in endpoint.answers.items():
+        responses[str(status)] = _problem(meaning)
     operation: dict[str, Any] = {
         "operationId": endpoint.handler.__name__,
         "summary": endpoint.summary,

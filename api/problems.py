@@ -69,6 +69,7 @@ PROBLEM_TITLES: dict[str, str] = {
     "licence-exhausted": "Every licence of this mode is in use",
     "espace-closed": "This Espace is closed",
     "no-mode": "No mode to connect in",
+    "recovery-token-invalid": "The recovery link cannot be used",
 }
 
 _DOMAIN_STATUS: dict[type[DomainError], int] = {

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from application.access_queries import AccessQueries
+from application.account_issuing import AccountIssuing
 from application.account_opening import AccountOpening
 from application.accounts import AccountUseCases
 from application.directory import DirectoryCommands
+from application.espaces import EspaceUseCases
 from application.imports.importer import ImportUseCases
+from application.profiles import ProfileUseCases
+from application.recovery import RecoveryUseCases
 from application.sessions import SessionUseCases
 
 
 class SchoolYearBase(
-    AccountUseCases, AccountOpening, SessionUseCases, DirectoryCommands, AccessQueries, ImportUseCases
+    AccountUseCases,
+    AccountIssuing,
+    AccountOpening,
+    SessionUseCases,
+    DirectoryCommands,
+    AccessQueries,
+    ImportUseCases,
+    ProfileUseCases,
+    EspaceUseCases,
+    RecoveryUseCases,
 ):
     """One school in one year. The name is fixed: it names the PostgreSQL tables of every base."""
 

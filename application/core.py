@@ -17,12 +17,13 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from sqlalchemy import Connection, Engine
 
 from application.errors import ConcurrencyConflict
-from application.ports import Clock, Mailer, PasswordHasher
+from application.ports import Clock, LetterPrinter, Mailer, PasswordHasher
 from application.transcodings import DateAsISO
 from application.unit_of_work import A, UnitOfWork
 from projections.access_history import AccessHistory
 from projections.directory import Directory
 from projections.engine import EventLog, Progress, Projector
+from projections.profiles import Profiles
 
 R = TypeVar("R")
 
@@ -49,6 +50,7 @@ class BaseCore(Application[UUID]):
         hasher: PasswordHasher,
         clock: Clock,
         mailer: Mailer | None = None,
+        printer: LetterPrinter | None = None,
         public_url: str = "http://127.0.0.1:8000",
     ) -> None:
         super().__init__(env=env)
@@ -58,14 +60,16 @@ class BaseCore(Application[UUID]):
         self.hasher = hasher
         self.clock = clock
         self.mailer = mailer
+        self.printer = printer
         self.seats_lock = threading.Lock()  # logins that take a licence count the seats one at a time
         self.public_url = public_url.rstrip("/")
         self.directory = Directory()
         self.access_history = AccessHistory()
+        self.profiles = Profiles()
         log_of_events = EventLog(application_name=self.name, recorder=self.recorder, mapper=self.mapper)
         self.projectors: dict[str, Projector] = {
             projection.name: Projector(projection, views, log_of_events)
-            for projection in (self.directory, self.access_history)
+            for projection in (self.directory, self.access_history, self.profiles)
         }
         for projector in self.projectors.values():
             projector.create_tables()

@@ -19,6 +19,8 @@ from application.directory import ChildLink
 from application.errors import NotFound
 from application.registry import Bases
 from domain.errors import RuleViolated
+from domain.espaces import FAMILY_ESPACES
+from domain.school import PublicPage, School
 
 BULK_SIZE = 500
 
@@ -120,6 +122,7 @@ def _fill(base: SchoolYearBase, unit: BulkUnit, school: DemoSchool) -> None:
     Families go together so that a guardian's children are still in the unit of work when the
     guardian is linked to them, instead of being read back from the store.
     """
+    _open_to_families(base, unit)
     for school_class in school.classes:
         base.open_class(unit, code=school_class.code, label=school_class.label, level=school_class.level)
     students = {student.key: student for student in school.students}
@@ -150,6 +153,22 @@ def _fill(base: SchoolYearBase, unit: BulkUnit, school: DemoSchool) -> None:
             civility=member.civility,
             email=member.email,
         )
+
+
+def _open_to_families(base: SchoolYearBase, unit: BulkUnit) -> None:
+    """A demo school shows everything: its public page filled in, the families' Espaces published."""
+    registered = unit.get(School, School.create_id(base.uai), "school")
+    if registered.public_page == PublicPage():
+        registered.change_public_page(
+            address="1 place de la République, 75003 Paris",
+            phone="01 44 32 82 00",
+            email=f"ce.{base.uai.lower()}@ac-demo.fr",
+            website=None,
+            information="Établissement de démonstration : les données sont fictives.",
+        )
+    for espace in sorted(FAMILY_ESPACES):
+        if not registered.espaces[espace].published:
+            registered.publish(espace)
 
 
 def _enrol(base: SchoolYearBase, unit: BulkUnit, student: DemoStudent) -> UUID:

@@ -15,25 +15,41 @@ from application.accounts import Credentials
 from application.base import SchoolYearBase
 from application.calendar import current_school_year, parse_plausible_year
 from application.errors import NotFound
-from application.ports import BaseStorage, Clock, PasswordHasher
+from application.ports import BaseStorage, Clock, LetterPrinter, Mailer, PasswordHasher
 from domain.errors import AlreadyExists
 from domain.values import Uai, parse_text, parse_uai
 
 DEFAULT_MAX_OPEN = 16
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 log = structlog.get_logger(__name__)
 
 
 class Bases:
-    """Every school-year base this service holds, through one storage (SQLite folders or PG schemas)."""
+    """Every school-year base this service holds, through one storage (SQLite folders or PG schemas).
+
+    Every base it opens shares the registry's ways to reach people: the mailer (none: no mail is
+    sent), the printer of connection letters (none: no letters) and the public address printed in both.
+    """
 
     def __init__(
-        self, storage: BaseStorage, hasher: PasswordHasher, clock: Clock, *, max_open: int = DEFAULT_MAX_OPEN
+        self,
+        storage: BaseStorage,
+        hasher: PasswordHasher,
+        clock: Clock,
+        *,
+        max_open: int = DEFAULT_MAX_OPEN,
+        mailer: Mailer | None = None,
+        printer: LetterPrinter | None = None,
+        public_url: str = DEFAULT_PUBLIC_URL,
     ) -> None:
         self.storage = storage
         self.hasher = hasher
         self.clock = clock
         self.max_open = max_open
+        self.mailer = mailer
+        self.printer = printer
+        self.public_url = public_url
         self._open: OrderedDict[tuple[str, int], SchoolYearBase] = OrderedDict()
         self._lock = threading.RLock()
 
@@ -98,6 +114,9 @@ class Bases:
             views=self.storage.views_engine(uai, year),
             hasher=self.hasher,
             clock=self.clock,
+            mailer=self.mailer,
+            printer=self.printer,
+            public_url=self.public_url,
         )
 
     def _load(self, uai: Uai, year: int) -> SchoolYearBase | None:

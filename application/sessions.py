@@ -11,7 +11,7 @@ import hashlib
 import secrets
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import structlog
@@ -30,6 +30,7 @@ from domain.password_policy import check_password
 from domain.profile import Profile
 from domain.school import School
 from domain.session import CloseReason, Session
+from projections.access_history_records import SessionItem
 
 BAD_CREDENTIALS = "unknown login or wrong password"
 LICENSED_MODES = (Mode.ADMIN, Mode.TEACHER)
@@ -101,6 +102,11 @@ class OpenedSession:
     permissions: frozenset[str]
 
 
+def login_guard_key(login: str) -> str:
+    """What a login guard is keyed by: a digest of what was typed, which may be a mistyped password."""
+    return hashlib.sha256(f"login/{login.strip().upper()}".encode()).hexdigest()
+
+
 def token_digest(token: str) -> str:
     """What the store keeps of a bearer token: its SHA-256, so a leaked store opens no session."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -127,17 +133,13 @@ class SessionUseCases(BaseCore):
 
     def log_in(self, attempt: LoginAttempt) -> OpenedSession:
         now = self.clock()
-        login_key = attempt.login.strip().upper()[:64]
-        guards = [(GuardKind.LOGIN, login_key)] + ([(GuardKind.ADDRESS, attempt.address)] if attempt.address else [])
+        guards = self._guards(attempt.login, attempt.address)
         reader = UnitOfWork(self)
-        for kind, key in guards:
-            guard = reader.find(LoginGuard, LoginGuard.create_id(kind, key))
-            if guard is not None:
-                guard.check(now)
+        self._check_guards(reader, guards, now)
         account = self._account(reader, attempt.login)
         password_ok = self.hasher.verify(account.password_hash if account else self._decoy_hash(), attempt.password)
         if account is None or not password_ok:
-            self._fail(guards, now)
+            self._fail(guards, now, account)
             raise Unauthenticated(BAD_CREDENTIALS)
         device = device_digest(attempt.device_id)
         second_factor = account.pin_hash is not None and device not in account.devices
@@ -145,7 +147,7 @@ class SessionUseCases(BaseCore):
             if not attempt.pin:
                 raise PinRequired("this device is not recognised: send the account's PIN with the login", field="pin")
             if account.pin_hash is None or not self.hasher.verify(account.pin_hash, attempt.pin):
-                self._fail(guards, now)
+                self._fail(guards, now, account)
                 raise Unauthenticated("wrong PIN")
         mode = self._mode(account, attempt.mode)
         school = self._school(reader)
@@ -198,13 +200,26 @@ class SessionUseCases(BaseCore):
             permissions=frozenset(p.value for p in permissions),
         )
 
+    @staticmethod
+    def _guards(login: str, address: str | None) -> list[tuple[GuardKind, str]]:
+        """The counters a password attempt goes against: its login (known or not) and its source address."""
+        return [(GuardKind.LOGIN, login_guard_key(login))] + ([(GuardKind.ADDRESS, address)] if address else [])
+
+    @staticmethod
+    def _check_guards(unit: UnitOfWork, guards: list[tuple[GuardKind, str]], now: datetime) -> None:
+        """Refuse a locked login or address before any password is hashed (LoginLocked)."""
+        for kind, key in guards:
+            guard = unit.find(LoginGuard, LoginGuard.create_id(kind, key))
+            if guard is not None:
+                guard.check(now)
+
     def _account(self, unit: UnitOfWork, login: str) -> Account | None:
         try:
             return unit.find(Account, Account.create_id(parse_login(login)))
         except InvalidValue:
             return None
 
-    def _fail(self, guards: list[tuple[GuardKind, str]], now: datetime) -> None:
+    def _fail(self, guards: list[tuple[GuardKind, str]], now: datetime, account: Account | None) -> None:
         def record(unit: UnitOfWork) -> None:
             for kind, key in guards:
                 guard = unit.find(LoginGuard, LoginGuard.create_id(kind, key))
@@ -213,9 +228,9 @@ class SessionUseCases(BaseCore):
                 guard.fail(now)
 
         self.execute(record)
-        log.warning(
-            "login_failed", uai=self.uai, login=guards[0][1], address=guards[-1][1] if len(guards) > 1 else None
-        )
+        # What was typed as a login is logged only when it is one: people type passwords there too.
+        login = account.login if account is not None else None
+        log.warning("login_failed", uai=self.uai, login=login, address=guards[-1][1] if len(guards) > 1 else None)
 
     def _mode(self, account: Account, asked: Mode | None) -> Mode:
         """The mode asked for if the account may use it; else the account's first usable mode."""
@@ -268,28 +283,21 @@ class SessionUseCases(BaseCore):
             )
 
     def open_seats(self, mode: Mode, now: datetime) -> list[OpenSeat]:
-        """The open, unexpired sessions of a mode (those of the super-admin hold no licence)."""
+        """The open, unexpired sessions of a mode (those of the super-admin hold no licence).
+
+        Sessions idle past their delay are closed for inactivity on the way: their seats are free.
+        """
         with self.reading() as connection:
             items = self.access_history.open_sessions(connection, mode=mode.value)
-        unit = UnitOfWork(self)
-        seats = []
-        for item in items:
-            session = unit.find(Session, item.id)
-            if session is None or not session.is_open or session.role == Role.SUPER_ADMIN.value:
-                continue
-            if session.expired(now):
-                self._close_expired(session.id)
-                continue
-            seats.append(OpenSeat(session.id, session.login, session.display_name, item.address, item.opened_at))
-        return seats
+        idle = close_idle_sessions(self, now, items)
+        return [
+            OpenSeat(item.id, item.login, item.display_name, item.address, item.opened_at)
+            for item in items
+            if item.id not in idle and item.role != Role.SUPER_ADMIN.value
+        ]
 
-    def _close_expired(self, session_id: UUID) -> None:
-        def close(unit: UnitOfWork) -> None:
-            session = unit.get(Session, session_id, "session")
-            if session.is_open:
-                session.close(CloseReason.INACTIVITY)
-
-        self.execute(close)
+    def _close_expired(self, session_id: UUID, now: datetime) -> None:
+        self.execute(lambda unit: _close_if_idle(unit.get(Session, session_id, "session"), now))
 
     def _notify_unknown_device(self, account: Account, now: datetime, attempt: LoginAttempt) -> None:
         send_templated(
@@ -319,10 +327,10 @@ class SessionUseCases(BaseCore):
         if session is None or not session.is_open:
             raise Unauthenticated("the session is unknown or closed; log in again")
         if session.expired(now):
-            self._close_expired(session.id)
+            self._close_expired(session.id, now)
             raise Unauthenticated(f"the session closed after {session.inactivity_minutes} minutes of inactivity")
         if session.needs_keep_alive(now):
-            self.execute(lambda u: u.get(Session, session.id, "session").keep_alive(now))
+            self.execute(lambda u: _keep_alive(u.get(Session, session.id, "session"), now))
         account = unit.find(Account, session.account_id)
         if account is None:
             raise Unauthenticated("the session's account no longer exists")
@@ -356,30 +364,88 @@ class SessionUseCases(BaseCore):
 
     # -- the caller's own account ---------------------------------------------------------------------
 
-    def change_password(self, unit: UnitOfWork, principal: Principal, *, current: str, new: str) -> None:
-        """Choose a new password (the only thing a one-time password allows); the policy says what fails."""
-        account = unit.get(Account, principal.account_id, "account")
-        if not self.hasher.verify(account.password_hash, current):
-            raise InvalidValue("the current password is wrong", field="current_password")
+    def change_password(self, principal: Principal, *, current: str, new: str, address: str | None = None) -> None:
+        """Choose a new password (the only thing a one-time password allows); the policy says what fails.
+
+        The current password is asked again and guarded like a login: a stolen session cannot try
+        passwords here any faster than at the login.
+        """
+        account = self._verify_again(principal, current, "current_password", address)
         check_password(
             new, login=account.login, names=account.names, is_current=self.hasher.verify(account.password_hash, new)
         )
-        account.change_password(password_hash=self.hasher.hash(new))
+        password_hash = self.hasher.hash(new)
+        self.execute(lambda unit: unit.get(Account, account.id, "account").change_password(password_hash=password_hash))
+        log.info("password_changed", uai=self.uai, login=account.login)
 
     def set_pin(
-        self, unit: UnitOfWork, principal: Principal, *, password: str, pin: str, device_id: str | None
+        self, principal: Principal, *, password: str, pin: str, device_id: str | None, address: str | None = None
     ) -> None:
         """Turn the second factor on; the device it is set from is recognised at once."""
-        account = unit.get(Account, principal.account_id, "account")
-        if not self.hasher.verify(account.password_hash, password):
-            raise InvalidValue("the password is wrong", field="password")
-        account.set_pin(pin_hash=self.hasher.hash(parse_pin(pin)))
+        parse_pin(pin)
+        account = self._verify_again(principal, password, "password", address)
+        pin_hash = self.hasher.hash(pin)
         device = device_digest(device_id)
-        if device is not None and device not in account.devices:
-            account.recognise_device(device, None)
+
+        def set_it(unit: UnitOfWork) -> None:
+            fresh = unit.get(Account, account.id, "account")
+            fresh.set_pin(pin_hash=pin_hash)
+            if device is not None and device not in fresh.devices:
+                fresh.recognise_device(device, None)
+
+        self.execute(set_it)
+        log.info("pin_set", uai=self.uai, login=account.login)
+
+    def _verify_again(self, principal: Principal, password: str, field: str, address: str | None) -> Account:
+        """The caller's account once its password is given again, under the same guards as a login."""
+        now = self.clock()
+        guards = self._guards(principal.login, address)
+        reader = UnitOfWork(self)
+        self._check_guards(reader, guards, now)
+        account = reader.get(Account, principal.account_id, "account")
+        if not self.hasher.verify(account.password_hash, password):
+            self._fail(guards, now, account)
+            raise InvalidValue(f"the {field.replace('_', ' ')} is wrong", field=field)
+        return account
 
     def require_password_changed(self, principal: Principal) -> None:
         if principal.must_change_password:
             raise PasswordChangeRequired(
                 "this account still has its provisional password: choose a new one with POST /auth/password first"
             )
+
+
+def _keep_alive(session: Session, now: datetime) -> None:
+    """Mark the session used; a retried command finds it marked already, or closed meanwhile, and leaves it."""
+    if session.needs_keep_alive(now):
+        session.keep_alive(now)
+
+
+def _close_if_idle(session: Session, now: datetime) -> bool:
+    """Close a session for inactivity, unless a retried command finds it used or closed meanwhile."""
+    if session.is_open and session.expired(now):
+        session.close(CloseReason.INACTIVITY)
+        return True
+    return False
+
+
+def is_idle(item: SessionItem, now: datetime) -> bool:
+    """Whether the read model's session is past its inactivity delay (as :meth:`Session.expired` says)."""
+    return item.inactivity_minutes > 0 and now - item.last_activity_at > timedelta(minutes=item.inactivity_minutes)
+
+
+def close_idle_sessions(base: BaseCore, now: datetime, items: list[SessionItem]) -> set[UUID]:
+    """Close, in one command, the open sessions among ``items`` idle past their delay; the ids closed.
+
+    A timed-out session is closed when it is next seen (used, counted for a licence, listed), so that
+    no list of connections in progress ever shows one. The aggregate has the last word: a session the
+    read model shows idle but that was used meanwhile stays open.
+    """
+    idle = sorted(item.id for item in items if item.closed_at is None and is_idle(item, now))
+    if not idle:
+        return set()
+
+    def close(unit: UnitOfWork) -> set[UUID]:
+        return {session_id for session_id in idle if _close_if_idle(unit.get(Session, session_id, "session"), now)}
+
+    return base.execute(close)

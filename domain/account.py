@@ -165,9 +165,11 @@ class Account(Aggregate):
     def assign_profile(self, profile: Profile) -> None:
         expected = {Role.STAFF: ProfileKind.SCHOOL_LIFE, Role.TEACHER: ProfileKind.TEACHER}.get(self.role)
         if expected is None or profile.kind is not expected:
-            raise RuleViolated(f"a {profile.kind.value} profile cannot be given to a {self.role.value} account")
+            raise RuleViolated(
+                f"a {profile.kind.value} profile cannot be given to a {self.role.value} account", field="profile_id"
+            )
         if profile.id == self.profile_id:
-            raise RuleViolated(f"the account already has the profile {profile.name!r}")
+            raise RuleViolated(f"the account already has the profile {profile.name!r}", field="profile_id")
         self._profile_assigned(profile_id=profile.id)
 
     @event(ProfileAssigned)
@@ -176,10 +178,12 @@ class Account(Aggregate):
 
     def change_group(self, group: Profile | None) -> None:
         if group is not None and (self.role is not Role.STAFF or group.kind is not ProfileKind.GROUP):
-            raise RuleViolated(f"only staff accounts join a group, and {group.name!r} must be a group")
+            raise RuleViolated(
+                f"only staff accounts join a group, and {group.name!r} must be a group", field="group_id"
+            )
         group_id = group.id if group is not None else None
         if group_id == self.group_id:
-            raise RuleViolated("the account is already in that group")
+            raise RuleViolated("the account is already in that group", field="group_id")
         self._group_changed(group_id=group_id)
 
     @event(GroupChanged)

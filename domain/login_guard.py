@@ -6,6 +6,7 @@ answers the same for an account that exists and one that does not: the answer ne
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
@@ -17,6 +18,8 @@ from domain.ids import natural_id
 
 FIRST_LOCK = timedelta(minutes=1)
 LONGEST_LOCK = timedelta(hours=4)
+# Failures older than this no longer count: a school's shared address collects typos all day long.
+FAILURE_WINDOW = timedelta(minutes=15)
 
 
 class GuardKind(StrEnum):
@@ -54,7 +57,7 @@ class LoginGuard(Aggregate):
         until: datetime
 
     class Cleared(Aggregate.Event):
-        """A successful login: the count starts again (locks already served still count for the delay)."""
+        """A successful login: the count and the lock delay start again."""
 
     @staticmethod
     def create_id(kind: str, key: str) -> UUID:
@@ -64,14 +67,19 @@ class LoginGuard(Aggregate):
     def __init__(self, *, kind: str, key: str) -> None:
         self.kind = GuardKind(kind)
         self.key = key
-        self.failures = 0
+        self.recent: list[datetime] = []  # failures within the window, oldest first
         self.locks = 0
         self.locked_until: datetime | None = None
+
+    @property
+    def failures(self) -> int:
+        """Failures since the last lock or success, within the window (as of the last failure)."""
+        return len(self.recent)
 
     def check(self, now: datetime) -> None:
         """Refuse an attempt while the lock lasts, before any password is even looked at."""
         if self.locked_until is not None and now < self.locked_until:
-            wait = int((self.locked_until - now).total_seconds()) + 1
+            wait = math.ceil((self.locked_until - now).total_seconds())
             raise LoginLocked(
                 f"too many failed attempts: this {self.kind.value} is locked for {wait} more second(s)",
                 seconds=wait,
@@ -83,19 +91,25 @@ class LoginGuard(Aggregate):
             self._locked(until=now + min(FIRST_LOCK * 2**self.locks, LONGEST_LOCK))
 
     def clear(self) -> None:
-        if self.failures:
+        """A successful login with this login: its owner is back, the next series starts afresh.
+
+        Only login guards are cleared: one valid account must not reset the count of an address
+        that tries passwords on other logins.
+        """
+        if self.kind is GuardKind.LOGIN and (self.recent or self.locks):
             self._cleared()
 
     @event(AttemptFailed)
     def _attempt_failed(self, *, at: datetime) -> None:
-        self.failures += 1
+        self.recent = [failed for failed in self.recent if at - failed < FAILURE_WINDOW] + [at]
 
     @event(Locked)
     def _locked(self, *, until: datetime) -> None:
-        self.failures = 0
+        self.recent = []
         self.locks += 1
         self.locked_until = until
 
     @event(Cleared)
     def _cleared(self) -> None:
-        self.failures = 0
+        self.recent = []
+        self.locks = 0

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, select
 
+from domain.account import Account
 from domain.external_ids import ExternallyIdentified
 from domain.guardian import Guardian
 from domain.school_class import SchoolClass
@@ -34,6 +35,7 @@ from projections.directory_records import (
     TeacherItem,
 )
 from projections.directory_tables import (
+    account_states,
     accounts,
     assignments,
     class_history,
@@ -238,6 +240,14 @@ class Directory(Projection):
             },
         )
 
+    @handles(Account.Created, Account.PasswordReset)
+    def _provisional_password(self, batch: RowBatch, e: Account.Created | Account.PasswordReset) -> None:
+        batch.upsert(account_states, {"account_id": str(e.originator_id), "must_change_password": True})
+
+    @handles(Account.PasswordChanged)
+    def _password_chosen(self, batch: RowBatch, e: Account.PasswordChanged) -> None:
+        batch.upsert(account_states, {"account_id": str(e.originator_id), "must_change_password": False})
+
     @handles(StaffMember.DetailsCorrected)
     def _staff_corrected(self, batch: RowBatch, e: StaffMember.DetailsCorrected) -> None:
         values = {"civility": e.civility, "last_name": e.last_name, "first_name": e.first_name, "function": e.function}
@@ -313,9 +323,11 @@ class Directory(Projection):
 
     @staticmethod
     def children_of(connection: Connection, guardian_id: UUID) -> set[UUID]:
-        """The students a guardian is linked to (what a family's Espace may show)."""
+        """The students a guardian is the legal guardian of (what a family's Espace may show)."""
         rows = connection.execute(
-            select(guardian_links.c.student_id).where(guardian_links.c.guardian_id == str(guardian_id))
+            select(guardian_links.c.student_id).where(
+                guardian_links.c.guardian_id == str(guardian_id), guardian_links.c.legal.is_(True)
+            )
         )
         return {UUID(r) for (r,) in rows}
 
@@ -441,6 +453,39 @@ class Directory(Projection):
         for table in (students, guardians, teachers, staff):
             total += len(connection.execute(select(table.c.id).limit(1)).all())
         return total
+
+    @staticmethod
+    def accounts_list(connection: Connection, person_kinds: set[str] | None = None) -> list[dict[str, Any]]:
+        """Who has an account, with their names: students (and their class), guardians, teachers, staff
+        (and their function), each kind sorted by name. Keys: person_id, person_kind, account_id, login,
+        last_name, first_name, class_code, function, must_change_password."""
+        people = (("student", students), ("guardian", guardians), ("teacher", teachers), ("staff", staff))
+        found: list[dict[str, Any]] = []
+        for kind, table in people:
+            if person_kinds is not None and kind not in person_kinds:
+                continue
+            query = (
+                select(accounts, table, account_states.c.must_change_password)
+                .join(table, table.c.id == accounts.c.person_id)
+                .join(account_states, account_states.c.account_id == accounts.c.account_id)
+                .where(accounts.c.person_kind == kind)
+                .order_by(table.c.sort_key, table.c.id)
+            )
+            found += [
+                {
+                    "person_id": UUID(r["person_id"]),
+                    "person_kind": kind,
+                    "account_id": UUID(r["account_id"]),
+                    "login": r["login"],
+                    "last_name": r["last_name"],
+                    "first_name": r["first_name"],
+                    "class_code": r.get("class_code"),
+                    "function": r.get("function"),
+                    "must_change_password": r["must_change_password"],
+                }
+                for r in connection.execute(query).mappings()
+            ]
+        return found
 
 
 def _utc(instant: datetime) -> datetime:

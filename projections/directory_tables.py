@@ -163,3 +163,12 @@ accounts = Table(
     Column("login", String(64), nullable=False, unique=True),
     sqlite_with_rowid=False,
 )
+
+# Whether each account still has a provisional password (never connected since it was issued).
+account_states = Table(
+    "directory_account_states",
+    metadata,
+    Column("account_id", String(36), primary_key=True),
+    Column("must_change_password", Boolean, nullable=False),
+    sqlite_with_rowid=False,
+)

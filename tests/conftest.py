@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import argon2
@@ -42,6 +42,23 @@ def make_uai(number: int) -> str:
     """The UAI of a seven-digit number, with its check letter."""
     digits = f"{number:07d}"
     return digits + UAI_CHECK_LETTERS[int(digits) % 23]
+
+
+class MovableClock:
+    """The service's clock in tests: stopped at an instant until a test moves it forward."""
+
+    def __init__(self, now: datetime = FIXED_NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move the clock forward (never back: the service's instants only grow) and return the new now."""
+        if delta < timedelta(0):
+            raise ValueError(f"the clock only moves forward, not by {delta}")
+        self.now += delta
+        return self.now
 
 
 @dataclass(frozen=True)
@@ -76,9 +93,9 @@ def fast_hasher() -> Argon2Hasher:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    """A clock stopped at :data:`FIXED_NOW` (2026-11-24T08:00Z, school year 2026)."""
-    return lambda: FIXED_NOW
+def clock() -> MovableClock:
+    """A clock stopped at :data:`FIXED_NOW` (2026-11-24T08:00Z, school year 2026); ``clock.advance`` moves it."""
+    return MovableClock()
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,65 @@
-"""Routes of the accounts issue (being written)."""
+"""The RGPD access history: who consulted a student's record (families included), the base's journal."""
 
 from __future__ import annotations
 
-from api.endpoints import Endpoint
+from datetime import datetime
 
-endpoints: list[Endpoint] = []
+from api.endpoints import Call, Endpoint
+from api.problems import FieldError, Problem
+from api.schemas.access import AccessHistoryOut, ConsultationOut, JournalEntryOut, JournalPage
+from domain.permissions import Permission
+
+
+def student_access_history(call: Call) -> AccessHistoryOut:
+    student_id = call.path_id("student_id", "student")
+    items = call.school.student_access_history(call.caller, student_id)
+    return AccessHistoryOut(student_id=student_id, items=[ConsultationOut.model_validate(i) for i in items])
+
+
+def access_journal(call: Call) -> JournalPage:
+    items = call.school.access_journal(
+        call.caller,
+        since=_instant(call, "since"),
+        until=_instant(call, "until"),
+        login=call.query.get("login") or None,
+    )
+    return JournalPage(items=[JournalEntryOut.model_validate(i) for i in items])
+
+
+def _instant(call: Call, name: str) -> datetime | None:
+    """An ISO 8601 date or instant from the query (no zone: UTC); anything else is a 422 naming it."""
+    value = call.query.get(name)
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        message = f"{name} {value!r} is not an ISO 8601 date or instant, e.g. 2026-11-24 or 2026-11-24T08:00:00Z"
+        raise Problem(422, "invalid-value", message, [FieldError(name, message)]) from None
+
+
+endpoints = [
+    Endpoint(
+        "GET",
+        "/schools/{uai}/students/{student_id}/access-history",
+        student_access_history,
+        "Who consulted this student's record: families see it for their children (journaled)",
+        Permission.STUDENT_ACCESS_HISTORY,
+        response=AccessHistoryOut,
+        tag="access",
+    ),
+    Endpoint(
+        "GET",
+        "/schools/{uai}/access-journal",
+        access_journal,
+        "The base's RGPD access journal, newest first (reading it is journaled)",
+        Permission.JOURNAL_READ,
+        response=JournalPage,
+        query={
+            "since": "From this date or instant (ISO 8601, UTC when no zone is given), included.",
+            "until": "To this date or instant, excluded.",
+            "login": "Only the reads of this login.",
+        },
+        tag="access",
+    ),
+]

@@ -59,20 +59,16 @@ def me(call: Call) -> MeOut:
 
 def change_password(call: Call) -> BaseModel | None:
     command = call.command(ChangePassword)
-    base = call.school
-    base.execute(
-        lambda unit: base.change_password(unit, call.caller, current=command.current_password, new=command.new_password)
+    call.school.change_password(
+        call.caller, current=command.current_password, new=command.new_password, address=call.address
     )
     return None
 
 
 def set_pin(call: Call) -> BaseModel | None:
     command = call.command(SetPin)
-    base = call.school
-    base.execute(
-        lambda unit: base.set_pin(
-            unit, call.caller, password=command.password, pin=command.pin, device_id=command.device_id
-        )
+    call.school.set_pin(
+        call.caller, password=command.password, pin=command.pin, device_id=command.device_id, address=call.address
     )
     return None
 
@@ -91,7 +87,22 @@ def close_session(call: Call) -> BaseModel | None:
 
 
 endpoints = [
-    Endpoint("POST", "/auth/login", log_in, "Log in to a school", None, body=Login, response=LoginOut, tag="auth"),
+    Endpoint(
+        "POST",
+        "/auth/login",
+        log_in,
+        "Log in to a school",
+        None,
+        body=Login,
+        response=LoginOut,
+        tag="auth",
+        answers={
+            401: "Unknown login or wrong password (the same answer for both), or the PIN is needed (pin-required)",
+            403: "The Espace of the mode is closed (espace-closed), or the account has no mode (no-mode)",
+            409: "Every licence of the mode is in use; the errors name the open sessions (licence-exhausted)",
+            429: "Too many failed attempts on this login or from this address; Retry-After says how long",
+        },
+    ),
     Endpoint(
         "POST",
         "/auth/logout",

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from api.endpoints import Call, Endpoint
-from api.schemas.staff import RegisterStaffMember, RegisterTeacher, StaffOut, StaffPage, TeacherOut, TeacherPage
+from api.schemas.staff import (
+    AssignmentOut,
+    AssignStudents,
+    RegisterStaffMember,
+    RegisterTeacher,
+    StaffOut,
+    StaffPage,
+    TeacherOut,
+    TeacherPage,
+)
 from domain.permissions import Permission
 
 
@@ -55,6 +64,14 @@ def register_staff_member(call: Call) -> StaffOut:
     return StaffOut.model_validate(base.get_staff_member(call.caller, staff_id))
 
 
+def assign_students(call: Call) -> AssignmentOut:
+    command = call.command(AssignStudents)
+    staff_id = call.path_id("staff_id", "staff member")
+    base = call.school
+    assigned = base.execute(lambda unit: base.assign_students(unit, staff_id=staff_id, student_ids=command.student_ids))
+    return AssignmentOut(staff_id=staff_id, student_ids=assigned)
+
+
 endpoints = [
     Endpoint(
         "GET",
@@ -100,5 +117,14 @@ endpoints = [
         "A staff member's record (journaled)",
         Permission.STAFF_READ,
         response=StaffOut,
+    ),
+    Endpoint(
+        "POST",
+        "/schools/{uai}/staff/{staff_id}/students",
+        assign_students,
+        "The students a support assistant (AESH) accompanies: the list replaces the previous one",
+        Permission.STAFF_WRITE,
+        body=AssignStudents,
+        response=AssignmentOut,
     ),
 ]

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from api.schemas.base import Command, Out
 from domain.espaces import Mode
+
+Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=256)]
+"""A password exactly as typed: bodies strip their strings, but a space is part of a password."""
 
 
 class Login(Command):
     uai: str = Field(description="The school's UAI, e.g. 0750655E.", examples=["0750655E"])
     login: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=256)
+    password: Password
     mode: Mode | None = Field(
         default=None, description="admin or school-life for staff; omitted: the account's first usable mode."
     )
@@ -34,12 +38,12 @@ class LoginOut(Out):
 
 
 class ChangePassword(Command):
-    current_password: str = Field(min_length=1, max_length=256)
-    new_password: str = Field(min_length=1, max_length=256)
+    current_password: Password
+    new_password: Password
 
 
 class SetPin(Command):
-    password: str = Field(min_length=1, max_length=256, description="The account's password, asked again.")
+    password: Password = Field(description="The account's password, asked again.")
     pin: str = Field(min_length=1, max_length=8)
     device_id: str | None = Field(default=None, min_length=16, max_length=128)
 

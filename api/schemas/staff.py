@@ -51,3 +51,14 @@ class StaffOut(Out):
 
 class StaffPage(Out):
     items: list[StaffOut]
+
+
+class AssignStudents(Command):
+    student_ids: list[UUID] = Field(
+        description="Every student the support assistant (AESH) accompanies from now on; [] ends every assignment."
+    )
+
+
+class AssignmentOut(Out):
+    staff_id: UUID
+    student_ids: list[UUID] = Field(description="The students now assigned, in id order.")

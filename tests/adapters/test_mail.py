@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import socket
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from structlog.testing import capture_logs
 
@@ -20,6 +17,7 @@ from adapters.mail import PickupFolderMailer, SmtpMailer, build_mailer
 from adapters.settings import Settings
 from application.errors import MailNotSent
 from application.ports import Mail
+from tests.smtp import SmtpServer, free_port, serve
 
 SENDER = "Cartable <cartable@college.example.fr>"
 BODY = "Bonjour Léa,\n\nVotre mot de passe provisoire : Kx7pQm3vRt9a\nÀ changer dès la première connexion.\n"
@@ -31,61 +29,12 @@ USER, PASSWORD = "relay", "relay-secret"
 auth_without_tls = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 
 
-@dataclass
-class Collector:
-    """An aiosmtpd handler that keeps what it receives and refuses recipients at refused.example."""
-
-    envelopes: list[Envelope] = field(default_factory=list)
-
-    async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook names)
-        self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
-    ) -> str:
-        if address.endswith("@refused.example"):
-            return "550 5.1.1 No such mailbox here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def received(self) -> EmailMessage:
-        (envelope,) = self.envelopes
-        assert isinstance(envelope.content, bytes)
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        assert isinstance(message, EmailMessage)
-        return message
-
-
-@dataclass
-class SmtpServer:
-    port: int
-    collector: Collector
-
-
 def authenticate(server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any) -> AuthResult:
     accepted = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
         USER.encode(),
         PASSWORD.encode(),
     )
     return AuthResult(success=accepted, handled=False)  # not handled: aiosmtpd answers 535 itself
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def serve(**smtp_options: Any) -> Iterator[SmtpServer]:
-    collector = Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=free_port(), **smtp_options)
-    controller.start()
-    try:
-        yield SmtpServer(controller.port, collector)
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from application.errors import Unauthenticated
 from application.ports import Clock
 from application.registry import Bases
 from application.sessions import LoginAttempt
+from domain.profile import default_profiles
 from projections.directory import Directory
 from tests.conftest import YEAR
 
@@ -160,7 +161,8 @@ def test_demo_creates_the_base_and_prints_its_figures(operator: Operator) -> Non
     assert school.name == "Lycée Louis-le-Grand"
     assert demo.keys() == {"uai", "year", "login", "password", "students", "events", "seconds"}
     assert (demo["uai"], demo["year"], demo["students"]) == (UAI, YEAR, STUDENTS)
-    assert demo["events"] == head(operator.base()) - 2  # the school and its SPR account come first
+    # The school, its SPR account and its default profiles come first.
+    assert demo["events"] == head(operator.base()) - 2 - len(default_profiles())
     assert logs_in(operator.base(), "SPR", demo["password"])
 
 
@@ -216,11 +218,11 @@ def test_status_shows_the_directory_at_the_head_of_the_log(operator: Operator) -
     status = operator.json("projections", "status", "--uai", UAI)
     table = operator.run("projections", "status", "--uai", UAI, "--year", str(YEAR))
 
-    [directory] = status["projections"]
-    assert directory["projection"] == "directory"
-    assert directory["position"] == directory["head"] == head(operator.base())
-    assert directory["behind"] == 0
-    assert "directory" in table.stdout
+    assert [p["projection"] for p in status["projections"]] == sorted(operator.base().projectors)
+    for projection in status["projections"]:
+        assert projection["position"] == projection["head"] == head(operator.base())
+        assert projection["behind"] == 0
+        assert projection["projection"] in table.stdout
 
 
 def test_rebuild_leaves_the_rows_live_updating_built(operator: Operator) -> None:
@@ -240,7 +242,10 @@ def test_rebuild_of_an_unknown_projection_lists_the_known_ones(operator: Operato
     result = operator.run("projections", "rebuild", "timetable", "--uai", UAI)
 
     assert result.exit_code == 2
-    assert "unknown projection 'timetable'; known projections: directory" in result.stderr
+    assert (
+        "unknown projection 'timetable'; known projections: " + ", ".join(sorted(operator.base().projectors))
+        in result.stderr
+    )
 
 
 def test_status_of_a_school_without_base_is_an_error(operator: Operator) -> None:

@@ -8,15 +8,17 @@ from collections.abc import Callable
 import pytest
 
 from adapters.passwords import Argon2Hasher
+from application.account_opening import PersonKind
 from application.base import SchoolYearBase
 from application.errors import Unauthenticated
 from application.registry import Bases
-from application.sessions import BAD_CREDENTIALS, LoginAttempt, OpenedSession, token_base
+from application.sessions import BAD_CREDENTIALS, LoginAttempt, OpenedSession, login_guard_key, token_base
 from domain.account import Account
-from domain.errors import InvalidValue
+from domain.errors import AlreadyExists, InvalidValue
 from domain.espaces import Mode, Role
 from domain.login_guard import GuardKind, LoginGuard
 from domain.permissions import Permission
+from domain.profile import ADMINISTRATION, SCHOOL_LIFE, TEACHER_DEFAULT, Profile, ProfileKind
 from domain.session import Session
 from tests.conftest import YEAR, NewBase
 
@@ -91,7 +93,7 @@ def test_wrong_password_and_unknown_login_get_the_same_answer(new_base: NewBase,
     with pytest.raises(Unauthenticated) as raised:
         log_in(base, login, "Wrong-password-42")
     assert raised.value.message == BAD_CREDENTIALS
-    guard: LoginGuard = base.repository.get(LoginGuard.create_id(GuardKind.LOGIN, login.upper()))
+    guard: LoginGuard = base.repository.get(LoginGuard.create_id(GuardKind.LOGIN, login_guard_key(login.upper())))
     assert guard.failures == 1, "a failure counts whether the login exists or not"
 
 
@@ -141,3 +143,53 @@ def test_resetting_the_password_of_an_unknown_login_is_refused(base: SchoolYearB
 def test_a_malformed_token_names_no_base(token: str) -> None:
     with pytest.raises(Unauthenticated):
         token_base(token)
+
+
+# -- accounts of the directory's people --------------------------------------------------------------
+
+
+def test_a_teachers_account_has_a_login_of_its_name_a_provisional_password_and_profile_1(base: SchoolYearBase) -> None:
+    teacher = base.execute(lambda unit: base.register_teacher(unit, last_name="Léoti", first_name="Sébastien"))
+
+    opened = base.execute(lambda unit: base.open_account(unit, person_kind=PersonKind.TEACHER, person_id=teacher))
+
+    assert (opened.login, opened.role) == ("SLEOTI", Role.TEACHER)
+    account: Account = base.repository.get(opened.account_id)
+    assert account.must_change_password
+    assert account.profile_id == Profile.create_id(ProfileKind.TEACHER, TEACHER_DEFAULT)
+    assert account.group_id is None
+    assert all(opened.password.encode() not in state for state in stored_bytes(base))
+    assert log_in(base, opened.login, opened.password).mode is Mode.TEACHER
+
+
+def test_a_direction_member_gets_the_administration_group_and_the_school_life_profile(base: SchoolYearBase) -> None:
+    member = base.execute(
+        lambda unit: base.register_staff_member(unit, last_name="Bernard", first_name="Hélène", function="Direction")
+    )
+
+    opened = base.execute(lambda unit: base.open_account(unit, person_kind=PersonKind.STAFF, person_id=member))
+
+    account: Account = base.repository.get(opened.account_id)
+    assert account.group_id == Profile.create_id(ProfileKind.GROUP, ADMINISTRATION)
+    assert account.profile_id == Profile.create_id(ProfileKind.SCHOOL_LIFE, SCHOOL_LIFE)
+    assert log_in(base, opened.login, opened.password).mode is Mode.ADMIN
+
+
+def test_namesakes_get_distinct_logins(base: SchoolYearBase) -> None:
+    with base.bulk() as unit:
+        people = [base.register_teacher(unit, last_name="Martin", first_name="Claude") for _ in range(3)]
+        logins = [base.open_account(unit, person_kind=PersonKind.TEACHER, person_id=p).login for p in people]
+
+    assert logins == ["CMARTIN", "CMARTIN2", "CMARTIN3"]
+
+
+def test_a_person_has_one_account(base: SchoolYearBase) -> None:
+    teacher = base.execute(lambda unit: base.register_teacher(unit, last_name="Curie", first_name="Marie"))
+    base.execute(lambda unit: base.open_account(unit, person_kind=PersonKind.TEACHER, person_id=teacher))
+    before = head(base)
+
+    with pytest.raises(AlreadyExists) as refused:
+        base.execute(lambda unit: base.open_account(unit, person_kind=PersonKind.TEACHER, person_id=teacher))
+
+    assert refused.value.field == "person_id"
+    assert head(base) == before

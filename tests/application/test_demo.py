@@ -19,6 +19,7 @@ from application.ports import Clock
 from application.registry import Bases
 from application.sessions import LoginAttempt
 from domain.errors import RuleViolated
+from domain.espaces import FAMILY_ESPACES
 from projections import directory_tables as directory
 from tests.conftest import YEAR
 
@@ -43,10 +44,11 @@ def logs_in(base: SchoolYearBase, login: str, password: str) -> bool:
 
 
 def expected_events(school: DemoSchool) -> int:
-    """One creation event per person or class, plus one per guardian-child link."""
+    """One creation event per person or class, one per guardian-child link, and the school's opening
+    to families: its public page and the three family Espaces published."""
     people = len(school.classes) + len(school.students) + len(school.guardians) + len(school.teachers)
     links = sum(len(guardian.children) for guardian in school.guardians)
-    return people + len(school.staff) + links
+    return people + len(school.staff) + links + 1 + len(FAMILY_ESPACES)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from application.ports import Clock
 from application.registry import Bases
 from application.sessions import LoginAttempt
 from domain.errors import AlreadyExists, InvalidValue
+from domain.profile import default_profiles
 from tests.conftest import YEAR, NewBase
 
 
@@ -183,4 +184,5 @@ def test_two_requests_creating_the_same_base_at_once_create_it_once(
     assert len(outcomes) == 2
     assert outcomes.count(None) == 1
     assert any(isinstance(outcome, AlreadyExists) for outcome in outcomes)
-    assert head(bases.open(uai, YEAR)) == 2  # one school, one super-administrator
+    # One school, one super-administrator, one set of default profiles.
+    assert head(bases.open(uai, YEAR)) == 2 + len(default_profiles())

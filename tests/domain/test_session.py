@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
@@ -17,7 +18,7 @@ DIGEST = "ab" * 32
 OPENED_AT = datetime(2026, 11, 24, 8, tzinfo=UTC)
 
 
-def open_session(digest: str = DIGEST) -> Session:
+def open_session(digest: str = DIGEST, inactivity_minutes: int = 20) -> Session:
     return Session(
         account_id=uuid4(),
         login="SPR",
@@ -29,7 +30,7 @@ def open_session(digest: str = DIGEST) -> Session:
         person_id=None,
         display_name="SPR",
         device=None,
-        inactivity_minutes=20,
+        inactivity_minutes=inactivity_minutes,
         at=OPENED_AT,
     )
 
@@ -99,6 +100,64 @@ def test_a_closed_session_cannot_be_closed_again() -> None:
     with pytest.raises(RuleViolated):
         session.close(CloseReason.LOGOUT)
     assert len(session.collect_events()) == 2
+
+
+def test_a_session_expires_only_after_its_whole_inactivity_delay() -> None:
+    session = open_session(inactivity_minutes=20)
+
+    assert not session.expired(OPENED_AT + timedelta(minutes=20))
+    assert session.expired(OPENED_AT + timedelta(minutes=20, seconds=1))
+
+
+def test_a_delay_of_zero_never_expires() -> None:
+    assert not open_session(inactivity_minutes=0).expired(OPENED_AT + timedelta(days=30))
+
+
+def test_keep_alive_is_needed_after_a_quiet_minute_only() -> None:
+    session = open_session()
+
+    assert not session.needs_keep_alive(OPENED_AT + timedelta(seconds=59))
+    assert session.needs_keep_alive(OPENED_AT + timedelta(minutes=1))
+
+
+def test_keeping_a_session_alive_moves_its_last_activity() -> None:
+    session = open_session()
+    used_at = OPENED_AT + timedelta(minutes=15)
+
+    session.keep_alive(used_at)
+
+    active = session.collect_events()[-1]
+    assert isinstance(active, Session.Active)
+    assert active.at == session.last_activity == used_at
+    assert not session.expired(used_at + timedelta(minutes=20))
+    assert session.expired(used_at + timedelta(minutes=20, seconds=1))
+
+
+def test_a_closed_session_is_neither_kept_alive_nor_in_need_of_it() -> None:
+    session = open_session()
+    session.close(CloseReason.INACTIVITY)
+    later = OPENED_AT + timedelta(minutes=5)
+
+    assert not session.needs_keep_alive(later)
+    with pytest.raises(RuleViolated):
+        session.keep_alive(later)
+
+
+def test_a_version_1_opening_is_read_as_the_super_admins_admin_session() -> None:
+    state: dict[str, Any] = {"login": "SPR", "timestamp": OPENED_AT}
+
+    Session.Opened.upcast_v1_v2(state)
+
+    assert state == {
+        "login": "SPR",
+        "timestamp": OPENED_AT,
+        "mode": "admin",
+        "person_id": None,
+        "display_name": "SPR",
+        "device": None,
+        "inactivity_minutes": 20,
+        "at": OPENED_AT,
+    }
 
 
 class SessionMachine(RuleBasedStateMachine):

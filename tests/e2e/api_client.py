@@ -22,6 +22,7 @@ class Answer:
     status: int
     content_type: str
     body: Json
+    content: bytes = b""  # the raw body (a PDF, say)
 
     @property
     def is_problem(self) -> bool:
@@ -64,6 +65,22 @@ class ApiClient:
             raise AssertionError(f"login {login!r} at {uai} answered {answer.status}: {answer.body}")
         return self.with_token(str(answer.body["token"]))
 
+    def first_login(self, uai: str, login: str, one_time_password: str, new_password: str) -> ApiClient:
+        """A first connection: a one-time password opens a session that may only choose a new password."""
+        client = self.login(uai, login, one_time_password)
+        try:
+            refused = client.get(f"/schools/{uai}/classes")
+            if refused.status != 403 or refused.body["type"] != "/problems/password-change-required":
+                raise AssertionError(f"a one-time password's session read classes: {refused.status} {refused.body}")
+            password = {"current_password": one_time_password, "new_password": new_password}
+            changed = client.post("/auth/password", password)
+            if changed.status != 204:
+                raise AssertionError(f"choosing a password answered {changed.status}: {changed.body}")
+        except BaseException:
+            client.close()
+            raise
+        return client
+
     def with_token(self, token: str | None) -> ApiClient:
         """A client for the same server with another token (``None``: anonymous)."""
         return ApiClient(self.base_url, token)
@@ -74,6 +91,9 @@ class ApiClient:
     def post(self, path: str, body: Json = None) -> Answer:
         """POST a JSON body (``None`` sends no body at all)."""
         return self._answer(self._http.post(path, json=body) if body is not None else self._http.post(path))
+
+    def put(self, path: str, body: Json) -> Answer:
+        return self._answer(self._http.put(path, json=body))
 
     def post_raw(self, path: str, content: bytes, content_type: str = "application/json") -> Answer:
         """POST bytes as they are, to send what a JSON encoder never would."""
@@ -97,4 +117,4 @@ class ApiClient:
     def _answer(response: httpx2.Response) -> Answer:
         content_type = response.headers.get("content-type", "").split(";")[0].strip()
         body: Json = response.json() if response.content and content_type.endswith("json") else None
-        return Answer(status=response.status_code, content_type=content_type, body=body)
+        return Answer(status=response.status_code, content_type=content_type, body=body, content=response.content)

@@ -56,6 +56,7 @@ class Deployment:
     data_dir: Path
     database_url: str | None
     logs: Path
+    settings: tuple[tuple[str, str], ...] = ()  # more CARTABLE_* settings, e.g. the SMTP server
 
     def env(self) -> dict[str, str]:
         """The environment of its processes: this deployment's ``CARTABLE_*`` settings and no others."""
@@ -64,6 +65,7 @@ class Deployment:
         env["CARTABLE_LOG_JSON"] = "false"
         if self.database_url is not None:
             env["CARTABLE_DATABASE_URL"] = self.database_url
+        env.update(self.settings)
         return env
 
     def cartable(self, *args: str) -> subprocess.CompletedProcess[str]:

@@ -58,6 +58,9 @@ class Directory:
         return {**lists, **records}
 
 
+NEW_PASSWORD = "Registre-d-appel-2026"
+
+
 def names(page: Json) -> list[str]:
     return [f"{item['last_name']} {item['first_name']}" for item in page["items"]]
 
@@ -66,7 +69,10 @@ def names(page: Json) -> list[str]:
 def directory(server: ServerProcess, schools: Schools) -> Iterator[Directory]:
     """The README's scenario, played once per backend through HTTP."""
     main = schools.main
-    with ApiClient(server.url) as anonymous, anonymous.login(main.uai, main.login, main.password) as admin:
+    with (
+        ApiClient(server.url) as anonymous,
+        anonymous.first_login(main.uai, main.login, main.password, NEW_PASSWORD) as admin,
+    ):
         base = f"/schools/{main.uai}"
         for school_class in CLASSES:
             admin.created(f"{base}/classes", school_class)
@@ -228,7 +234,10 @@ BAD_REQUESTS: dict[str, tuple[BadRequest, int, str, list[str]]] = {
 def other_school(server: ServerProcess, schools: Schools) -> Iterator[ApiClient]:
     """The super-admin of the other school of the deployment, logged in there."""
     other = schools.other
-    with ApiClient(server.url) as anonymous, anonymous.login(other.uai, other.login, other.password) as client:
+    with (
+        ApiClient(server.url) as anonymous,
+        anonymous.first_login(other.uai, other.login, other.password, NEW_PASSWORD) as client,
+    ):
         yield client
 
 

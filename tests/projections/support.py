@@ -16,6 +16,7 @@ from uuid import UUID
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
+from application.account_opening import PersonKind
 from application.base import SchoolYearBase
 from application.directory import ChildLink
 from application.unit_of_work import UnitOfWork
@@ -59,14 +60,15 @@ def directory_projector(base: SchoolYearBase) -> Projector:
     return base.projectors[Directory.name]
 
 
-def directory_event_ids(base: SchoolYearBase) -> list[int]:
-    """The notification ids of the events the directory reads, in order."""
-    notifications = base.recorder.select_notifications(start=1, limit=1_000_000, topics=Directory.topics())
+def directory_event_ids(base: SchoolYearBase, after: int = 0) -> list[int]:
+    """The notification ids of the events the directory reads, in order (after the id ``after``)."""
+    notifications = base.recorder.select_notifications(start=after + 1, limit=1_000_000, topics=Directory.topics())
     return [notification.id for notification in notifications]
 
 
 def write_scenario(base: SchoolYearBase, unit: UnitOfWork) -> dict[str, UUID]:
-    """A small school: classes, students with and without INE or class, a move, guardians, teachers, staff."""
+    """A small school: classes, students with and without INE or class, a move, guardians, teachers, staff,
+    accounts opened for some of them, and an AESH whose assigned students change."""
     for code, level in (("3A", "3E"), ("3B", "3E"), ("4A", "4E")):
         base.open_class(unit, code=code, label=f"Classe {code}", level=level)
     zoe = base.enrol_student(
@@ -97,8 +99,19 @@ def write_scenario(base: SchoolYearBase, unit: UnitOfWork) -> dict[str, UUID]:
     base.link_child(unit, guardian_id=paul, student_id=leo, relationship="PERE", legal=True)
     marie = base.register_teacher(unit, last_name="Curie", first_name="Marie", disciplines=["PC", "SVT"])
     lea = base.register_staff_member(unit, last_name="Durand", first_name="Léa", function="CPE")
+    anne = base.register_staff_member(unit, last_name="Petit", first_name="Anne", function="AESH")
     write_imported_facts(unit, zoe=zoe, ana=ana, leo=leo, claire=claire, marie=marie, lea=lea)
-    return {"zoe": zoe, "leo": leo, "ana": ana, "claire": claire, "paul": paul}
+    for kind, person in (
+        (PersonKind.STUDENT, zoe),
+        (PersonKind.GUARDIAN, claire),
+        (PersonKind.TEACHER, marie),
+        (PersonKind.STAFF, lea),
+        (PersonKind.STAFF, anne),
+    ):
+        base.open_account(unit, person_kind=kind, person_id=person)
+    base.assign_students(unit, staff_id=anne, student_ids=[zoe, leo])
+    base.assign_students(unit, staff_id=anne, student_ids=[leo, ana])  # Zoé no longer, Ana from now on
+    return {"zoe": zoe, "leo": leo, "ana": ana, "claire": claire, "paul": paul, "marie": marie, "anne": anne}
 
 
 def write_imported_facts(unit: UnitOfWork, **ids: UUID) -> None:

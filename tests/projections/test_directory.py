@@ -97,6 +97,17 @@ class DirectoryContract:
             date(2026, 10, 1),
         )
 
+    def test_queries_read_accounts_and_assignments(self, base: SchoolYearBase) -> None:
+        ids = populate(base)
+        with base.reading() as connection:
+            assigned = base.directory.students_assigned_to(connection, ids["anne"])
+            logins = base.directory.logins_of(connection)
+            some = base.directory.logins_of(connection, {ids["zoe"], ids["leo"], ids["marie"]})
+        assert assigned == {ids["leo"], ids["ana"]}
+        assert len(logins) == 5
+        assert set(some) == {ids["zoe"], ids["marie"]}
+        assert logins[ids["marie"]] == some[ids["marie"]]
+
     def test_any_valid_directory_commands_give_the_same_rows_live_and_rebuilt(
         self, bases: Bases, uai_factory: Callable[[], str]
     ) -> None:
