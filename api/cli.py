@@ -26,7 +26,6 @@ from api.cli_runtime import (
     Uai,
     Year,
     credentials_json,
-    open_base,
     progress_bar,
     reset_command,
     runtime_of,
@@ -78,8 +77,7 @@ def reset_password(
 ) -> None:
     """Issue a new one-time password for an account; the old password stops working."""
     runtime = runtime_of(ctx)
-    with runtime.services() as services:
-        base = open_base(services.bases, uai, year)
+    with runtime.base(uai, year) as base:
         credentials = base.execute(lambda unit: base.reset_password(unit, login=login))
         if as_json:
             runtime.emit_json(credentials_json(base.uai, base.year, credentials))
@@ -170,8 +168,7 @@ def rebuild_projection(
 ) -> None:
     """Replay the base's events from the start into the projection's emptied tables (one transaction)."""
     runtime = runtime_of(ctx)
-    with runtime.services() as services:
-        base = open_base(services.bases, uai, year)
+    with runtime.base(uai, year) as base:
         projector = base.projectors.get(name)
         if projector is None:
             known = ", ".join(sorted(base.projectors))
@@ -193,8 +190,7 @@ def rebuild_projection(
 def projections_status(ctx: typer.Context, *, uai: Uai, year: Year = None, as_json: AsJson = False) -> None:
     """Show each projection's position against the head of the base's event log."""
     runtime = runtime_of(ctx)
-    with runtime.services() as services:
-        base = open_base(services.bases, uai, year)
+    with runtime.base(uai, year) as base:
         statuses = [projector.status() for _, projector in sorted(base.projectors.items())]
         if as_json:
             rows = [

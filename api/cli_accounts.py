@@ -12,8 +12,9 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from api.cli_runtime import USAGE_ERROR, AsJson, Runtime, Uai, Year, open_base, runtime_of, school_year
-from application.account_issuing import AccountItem, Delivery, IssueReport, IssueStatus, Population
+from api.cli_runtime import USAGE_ERROR, AsJson, Runtime, Uai, Year, runtime_of, school_year
+from application.account_issuing import AccountItem, Delivery, IssueReport, IssueStatus
+from application.populations import Population
 
 PopulationOption = Annotated[
     Population,
@@ -52,8 +53,7 @@ def create_accounts(
     if letters is not None and not letters.parent.is_dir():
         runtime.fail(f"--letters: folder {letters.parent} does not exist", USAGE_ERROR)
     delivery = Delivery.EMAIL if email else Delivery.LETTERS if letters is not None else Delivery.JSON
-    with runtime.services() as services:
-        base = open_base(services.bases, uai, year)
+    with runtime.base(uai, year) as base:
         with runtime.err.status("Issuing the accounts…"):
             report = base.issue_accounts(
                 None,
@@ -84,8 +84,7 @@ def list_accounts(
 ) -> None:
     """List the accounts of people: login, role, name, and whether the provisional password is still unused."""
     runtime = runtime_of(ctx)
-    with runtime.services() as services:
-        base = open_base(services.bases, uai, year)
+    with runtime.base(uai, year) as base:
         items = base.list_accounts(None, population)
         if as_json:
             runtime.emit_json({"uai": base.uai, "year": base.year, "items": [_account_json(i) for i in items]})

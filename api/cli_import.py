@@ -12,7 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from adapters.national.readers import READERS, read_files
-from api.cli_runtime import USAGE_ERROR, AsJson, Runtime, Uai, Year, open_base, runtime_of
+from api.cli_runtime import USAGE_ERROR, AsJson, Runtime, Uai, Year, runtime_of
 from application.imports.report import ImportReport
 
 MAX_SHOWN_REJECTIONS = 50
@@ -41,8 +41,7 @@ def import_files(
     for path in files:
         if not path.is_file():
             runtime.fail(f"{path}: no such file", USAGE_ERROR)
-    with runtime.services() as services:
-        base = open_base(services.bases, uai, year)
+    with runtime.base(uai, year) as base:
         with _steps(runtime) as step:
             step("Reading the files")
             parsed = read_files(kind, [(path.name, path.read_bytes()) for path in files])

@@ -72,6 +72,12 @@ class Runtime:
         finally:
             bases.close()
 
+    @contextmanager
+    def base(self, uai: str, year: int | None) -> Iterator[SchoolYearBase]:
+        """The base of ``uai`` for ``year`` (default: the school's newest), within :meth:`services`."""
+        with self.services() as services:
+            yield open_base(services.bases, uai, year)
+
     def fail(self, message: str, code: int) -> NoReturn:
         self.err.print(Text(f"Error: {message}", style="bold red"))
         raise typer.Exit(code)

@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from api.auth import authenticate
 from api.problems import FieldError, Problem
+from application.acting import acting_as
 from application.base import SchoolYearBase
 from application.permissions import Principal
 from application.registry import Bases
@@ -156,7 +157,11 @@ class Endpoint:
             uploads=uploads,
             form=form,
         )
-        result = self.handler(call)
+        if principal is None:
+            result = self.handler(call)
+        else:
+            with acting_as(principal.session_id):
+                result = self.handler(call)
         if result is None:
             return Response(status_code=204)
         if isinstance(result, FileOut):

@@ -11,7 +11,7 @@ from application.permissions import Principal
 from application.sessions import close_idle_sessions
 from domain.account import parse_login
 from domain.errors import InvalidValue
-from projections.access_history_records import ConsultationItem, SessionItem
+from projections.access_history_records import ChangeItem, ConsultationItem, SessionItem
 
 SESSION_STATES = {"open": True, "closed": False, "all": None}
 ACCESS_HISTORY = ["access-history"]
@@ -66,6 +66,13 @@ class AccessQueries(DirectoryQueries):
             if v is not None
         }
         self._journal_list(principal, "access-journal", filters, len(items))
+        return items
+
+    def changes_of(self, principal: Principal, aggregate_id: UUID) -> list[ChangeItem]:
+        """Who changed this aggregate and by which events: every write made through the API has an author."""
+        with self.reading() as connection:
+            items = self.access_history.changes_of(connection, aggregate_id)
+        self._journal_list(principal, "changes", {"aggregate_id": str(aggregate_id)}, len(items))
         return items
 
 

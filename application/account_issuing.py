@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlencode
@@ -20,7 +19,6 @@ from uuid import UUID
 
 import structlog
 from eventsourcing.persistence import IntegrityError
-from sqlalchemy import Connection
 
 from application.account_opening import PERSON_CLASSES, AccountOpening, PersonKind
 from application.accounts import Credentials
@@ -29,6 +27,16 @@ from application.errors import ConcurrencyConflict, Forbidden, NotFound
 from application.mail import send_templated
 from application.passwords import generate_password
 from application.permissions import Principal
+from application.populations import (
+    POPULATION_KINDS,
+    POPULATION_LABELS,
+    Member,
+    Population,
+    class_filter,
+    members_of,
+    only,
+    row_in,
+)
 from application.ports import ConnectionLetter, SchoolLetterhead
 from application.unit_of_work import UnitOfWork
 from domain.account import Account, parse_login
@@ -36,38 +44,10 @@ from domain.errors import InvalidValue, RuleViolated
 from domain.espaces import Role
 from domain.mail_templates import TemplateKind
 from domain.school import School
-from domain.school_class import parse_class_code
-from domain.values import StaffFunction, parse_choice, sort_key
+from domain.values import StaffFunction, parse_choice
 
 log = structlog.get_logger(__name__)
 
-
-class Population(StrEnum):
-    """Whose accounts are issued together (AESH are the staff members whose function is AESH)."""
-
-    STUDENTS = "students"
-    GUARDIANS = "guardians"
-    TEACHERS = "teachers"
-    STAFF = "staff"
-    SUPPORT_ASSISTANTS = "support-assistants"
-
-
-POPULATION_LABELS: dict[Population, str] = {
-    Population.STUDENTS: "Élèves",
-    Population.GUARDIANS: "Responsables",
-    Population.TEACHERS: "Professeurs",
-    Population.STAFF: "Personnels",
-    Population.SUPPORT_ASSISTANTS: "Accompagnants (AESH)",
-}
-"""How a population is named at the top of its letters."""
-
-POPULATION_KINDS: dict[Population, PersonKind] = {
-    Population.STUDENTS: PersonKind.STUDENT,
-    Population.GUARDIANS: PersonKind.GUARDIAN,
-    Population.TEACHERS: PersonKind.TEACHER,
-    Population.STAFF: PersonKind.STAFF,
-    Population.SUPPORT_ASSISTANTS: PersonKind.STAFF,
-}
 
 KIND_ROLES: dict[PersonKind, Role] = {
     PersonKind.STUDENT: Role.STUDENT,
@@ -145,20 +125,8 @@ class AccountItem:
 
 
 @dataclass(frozen=True)
-class _Member:
-    """One person of the population, as the directory knows them."""
-
-    person_id: UUID
-    person_kind: PersonKind
-    first_name: str
-    last_name: str
-    email: str | None
-    detail: str | None
-
-
-@dataclass(frozen=True)
 class _Issued:
-    member: _Member
+    member: Member
     status: IssueStatus
     login: str | None
     password: str | None = None
@@ -188,12 +156,12 @@ class AccountIssuing(AccountOpening, DirectoryQueries):
         how = parse_choice(Delivery, delivery, "delivery")
         self._require_delivery(how)
         with self.reading() as connection:
-            code = self._class_filter(connection, chosen, class_code)
-            members = self._members(connection, chosen, code)
+            code = class_filter(self.directory, connection, chosen, class_code)
+            found = members_of(self.directory, connection, chosen, code, self.today())
         if person_ids is not None:
-            members = _only(members, person_ids, chosen)
+            found = only(found, person_ids, chosen)
         school = self._school_of()
-        issued = self._issue(members, how)
+        issued = self._issue(found, how)
         if how is Delivery.EMAIL:
             items = [self._mail(each, school.name) for each in issued]
         else:
@@ -217,7 +185,7 @@ class AccountIssuing(AccountOpening, DirectoryQueries):
         kinds = {POPULATION_KINDS[chosen].value} if chosen is not None else None
         with self.reading() as connection:
             rows = self.directory.accounts_list(connection, kinds)
-        items = [_account_item(row, row["must_change_password"]) for row in rows if _in(row, chosen)]
+        items = [_account_item(row, row["must_change_password"]) for row in rows if row_in(row, chosen)]
         self._journal_or_log(principal, "accounts", {"population": chosen.value} if chosen else {}, len(items))
         return items
 
@@ -245,7 +213,7 @@ class AccountIssuing(AccountOpening, DirectoryQueries):
         """Where a person logs in, with their school and login filled in (what the QR code holds)."""
         return f"{self.public_url}/?{urlencode({'uai': self.uai, 'login': login})}"
 
-    # -- the people of a population -------------------------------------------------------------------
+    # -- what an issue needs --------------------------------------------------------------------------
 
     def _require_delivery(self, how: Delivery) -> None:
         if how is Delivery.EMAIL and self.mailer is None:
@@ -253,80 +221,12 @@ class AccountIssuing(AccountOpening, DirectoryQueries):
         if how is Delivery.LETTERS and self.printer is None:
             raise RuleViolated("this service has no letter printer: no letter can be made", field="delivery")
 
-    def _class_filter(self, connection: Connection, population: Population, class_code: str | None) -> str | None:
-        if class_code is None:
-            return None
-        if population not in {Population.STUDENTS, Population.GUARDIANS}:
-            raise InvalidValue(
-                f"class_code narrows students and guardians only, not {population.value}", field="class_code"
-            )
-        code = parse_class_code(class_code)
-        if self.directory.find_class(connection, code) is None:
-            raise InvalidValue(f"class_code {code!r} is not a class of this school", field="class_code")
-        return code
-
-    def _members(self, connection: Connection, population: Population, class_code: str | None) -> list[_Member]:
-        if population is Population.STUDENTS:
-            today = self.today()
-            pupils = [s for s in self.directory.list_students(connection, class_code) if not _left(s.left_on, today)]
-            pupils.sort(key=lambda s: (s.class_code or "", sort_key(s.last_name, s.first_name), str(s.id)))
-            return [
-                _Member(
-                    s.id,
-                    PersonKind.STUDENT,
-                    s.first_name,
-                    s.last_name,
-                    None,
-                    f"Élève de {s.class_code}" if s.class_code else "Élève",
-                )
-                for s in pupils
-            ]
-        if population is Population.GUARDIANS:
-            return self._guardians(connection, class_code)
-        if population is Population.TEACHERS:
-            return [
-                _Member(t.id, PersonKind.TEACHER, t.first_name, t.last_name, t.email, _teaching(t.disciplines))
-                for t in self.directory.list_teachers(connection)
-            ]
-        aesh = population is Population.SUPPORT_ASSISTANTS
-        return [
-            _Member(s.id, PersonKind.STAFF, s.first_name, s.last_name, s.email, s.function)
-            for s in self.directory.list_staff(connection)
-            if (s.function == StaffFunction.AESH.value) == aesh
-        ]
-
-    def _guardians(self, connection: Connection, class_code: str | None) -> list[_Member]:
-        """The guardians of the students still in the school (of one class), with their children named."""
-        today = self.today()
-        current = {s.id: s for s in self.directory.list_students(connection) if not _left(s.left_on, today)}
-        wanted = {i for i, s in current.items() if class_code is None or s.class_code == class_code}
-        members = []
-        for guardian in self.directory.list_guardians(connection):
-            children = [child for child in guardian.children if child.student_id in current]
-            if not any(child.student_id in wanted for child in children):
-                continue
-            names = ", ".join(
-                f"{c.first_name} {c.last_name.upper()}" + (f" ({c.class_code})" if c.class_code else "")
-                for c in children
-            )
-            members.append(
-                _Member(
-                    guardian.id,
-                    PersonKind.GUARDIAN,
-                    guardian.first_name,
-                    guardian.last_name,
-                    guardian.email,
-                    f"Responsable de {names}",
-                )
-            )
-        return members
-
     def _school_of(self) -> School:
         return UnitOfWork(self).get(School, School.create_id(self.uai), "school")
 
     # -- issuing --------------------------------------------------------------------------------------
 
-    def _issue(self, members: list[_Member], how: Delivery) -> list[_Issued]:
+    def _issue(self, members: list[Member], how: Delivery) -> list[_Issued]:
         issued: list[_Issued] = []
         try:
             with self.bulk() as unit:
@@ -340,7 +240,7 @@ class AccountIssuing(AccountOpening, DirectoryQueries):
             ) from None
         return issued
 
-    def _issue_one(self, unit: UnitOfWork, member: _Member, how: Delivery) -> _Issued:
+    def _issue_one(self, unit: UnitOfWork, member: Member, how: Delivery) -> _Issued:
         person = unit.get(PERSON_CLASSES[member.person_kind], member.person_id, member.person_kind.value)
         login = person.account_login
         if login is None:
@@ -395,28 +295,12 @@ class AccountIssuing(AccountOpening, DirectoryQueries):
         self._journal_list(principal, resource, filters, count)
 
 
-def _left(left_on: date | None, today: date) -> bool:
-    return left_on is not None and left_on <= today
-
-
-def _teaching(disciplines: list[str]) -> str:
-    return f"Professeur — {', '.join(disciplines)}" if disciplines else "Professeur"
-
-
 def _title(population: Population, class_code: str | None) -> str:
     label = POPULATION_LABELS[population]
     if class_code is None:
         return label
     # Short: the title shares the top line of each page with the school's name.
     return f"{label} de {class_code}" if population is Population.STUDENTS else f"{label} ({class_code})"
-
-
-def _only(members: list[_Member], person_ids: set[UUID], population: Population) -> list[_Member]:
-    unknown = person_ids - {member.person_id for member in members}
-    if unknown:
-        listed = ", ".join(sorted(str(i) for i in unknown))
-        raise NotFound(f"person_ids {listed} are not among the {population.value} of this school", field="person_ids")
-    return [member for member in members if member.person_id in person_ids]
 
 
 def _item(issued: _Issued, password: str | None, status: IssueStatus | None = None) -> IssuedAccount:
@@ -431,14 +315,6 @@ def _item(issued: _Issued, password: str | None, status: IssueStatus | None = No
         login=issued.login,
         password=password,
     )
-
-
-def _in(row: dict[str, Any], population: Population | None) -> bool:
-    if population is Population.STAFF:
-        return bool(row["function"] != StaffFunction.AESH.value)
-    if population is Population.SUPPORT_ASSISTANTS:
-        return bool(row["function"] == StaffFunction.AESH.value)
-    return True
 
 
 def _account_item(row: dict[str, Any], must_change_password: bool) -> AccountItem:

@@ -160,11 +160,12 @@ def _open_to_families(base: SchoolYearBase, unit: BulkUnit) -> None:
     registered = unit.get(School, School.create_id(base.uai), "school")
     if registered.public_page == PublicPage():
         registered.change_public_page(
-            address="1 place de la République, 75003 Paris",
-            phone="01 44 32 82 00",
-            email=f"ce.{base.uai.lower()}@ac-demo.fr",
-            website=None,
-            information="Établissement de démonstration : les données sont fictives.",
+            PublicPage(
+                address="1 place de la République, 75003 Paris",
+                phone="01 44 32 82 00",
+                email=f"ce.{base.uai.lower()}@ac-demo.fr",
+                information="Établissement de démonstration : les données sont fictives.",
+            )
         )
     for espace in sorted(FAMILY_ESPACES):
         if not registered.espaces[espace].published:

@@ -8,12 +8,11 @@ no session (ARCHITECTURE §8).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from application.core import BaseCore
 from application.unit_of_work import UnitOfWork
 from domain.espaces import ESPACE_LABELS, Espace, Rubric
-from domain.school import EspaceSettings, School
+from domain.school import EspaceOptions, EspaceSettings, PublicPage, School
 
 
 @dataclass(frozen=True)
@@ -92,42 +91,17 @@ class EspaceUseCases(BaseCore):
         """The sections a family Espace shows; they are the only rights its sessions hold."""
         self._settings_school(unit).choose_rubrics(espace, rubrics)
 
-    def set_espace_options(
-        self,
-        unit: UnitOfWork,
-        espace: Espace,
-        *,
-        password_recovery: bool,
-        online_justification: bool,
-        bulletin_publication_date: date | None,
-        inactivity_minutes: int,
-    ) -> None:
-        self._settings_school(unit).set_options(
-            espace,
-            password_recovery=password_recovery,
-            online_justification=online_justification,
-            bulletin_publication_date=bulletin_publication_date,
-            inactivity_minutes=inactivity_minutes,
-        )
+    def set_espace_options(self, unit: UnitOfWork, espace: Espace, options: EspaceOptions) -> None:
+        """Every option of the Espace at once; sessions already open keep their inactivity delay."""
+        self._settings_school(unit).set_options(espace, options)
 
     def change_licences(self, unit: UnitOfWork, *, admin_seats: int, teacher_seats: int | None) -> None:
         """Seats of admin mode and teacher mode; sessions already open keep theirs."""
         self._settings_school(unit).change_licences(admin_seats=admin_seats, teacher_seats=teacher_seats)
 
-    def change_public_page(
-        self,
-        unit: UnitOfWork,
-        *,
-        address: str | None,
-        phone: str | None,
-        email: str | None,
-        website: str | None,
-        information: str | None,
-    ) -> None:
+    def change_public_page(self, unit: UnitOfWork, page: PublicPage) -> None:
         """Replace the page établissement as a whole (a field left out is cleared)."""
-        self._settings_school(unit).change_public_page(
-            address=address, phone=phone, email=email, website=website, information=information
-        )
+        self._settings_school(unit).change_public_page(page)
 
     # -- helpers --------------------------------------------------------------------------------------
 

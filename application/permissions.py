@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from domain.account import Account
-from domain.espaces import FAMILY_ESPACES, MODE_ESPACE, RUBRIC_PERMISSIONS, Mode, Role, Rubric
+from domain.espaces import FAMILY_ESPACES, MODE_ESPACE, Mode, Role
 from domain.permissions import Permission
 from domain.profile import Profile
 from domain.school import School
@@ -42,11 +42,5 @@ def mode_permissions(school: School, account: Account, mode: Mode, profile: Prof
         return frozenset(Permission)
     espace = MODE_ESPACE[mode]
     if espace in FAMILY_ESPACES:
-        settings = school.espaces[espace]
-        granted = {Permission.SESSION}
-        for rubric in settings.rubrics:
-            granted |= RUBRIC_PERMISSIONS[rubric]
-        if settings.online_justification and Rubric.ABSENCES in settings.rubrics:
-            granted.add(Permission.ABSENCES_JUSTIFY)
-        return frozenset(granted)
+        return school.espaces[espace].rubric_permissions()
     return profile.permissions if profile is not None else frozenset({Permission.SESSION})

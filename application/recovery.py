@@ -162,7 +162,7 @@ class RecoveryUseCases(BaseCore):
         if school is None:
             return "no-school"
         settings = school.espaces[MODE_ESPACE[ROLE_MODES[account.role][0]]]
-        if not settings.password_recovery:
+        if not settings.options.password_recovery:
             return "espace-without-recovery"
         if not settings.published and account.role is not Role.SUPER_ADMIN:
             return "espace-closed"

@@ -155,7 +155,7 @@ class SessionUseCases(BaseCore):
         if account.role is not Role.SUPER_ADMIN and not school.espaces[espace].published:
             raise EspaceClosed(f"the {ESPACE_LABELS[espace]} is closed by the school; no one connects through it now")
         profile = self._profile_of(reader, account, mode)
-        inactivity = profile.inactivity_minutes if profile else school.espaces[espace].inactivity_minutes
+        inactivity = profile.inactivity_minutes if profile else school.espaces[espace].options.inactivity_minutes
         token = f"{self.uai}.{self.year}.{secrets.token_urlsafe(32)}"
 
         def open_session(unit: UnitOfWork) -> None:

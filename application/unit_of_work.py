@@ -13,8 +13,10 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 
+from application.acting import acting_session
 from application.errors import NotFound
 from domain.errors import AlreadyExists
+from domain.session import Session
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -84,9 +86,26 @@ class UnitOfWork:
         """Put back an earlier copy of an aggregate (an import undoing a refused record's changes)."""
         self._aggregates[aggregate.id] = aggregate
 
+    def changes(self) -> list[Any]:
+        """The events this unit would save now, in order, aggregate by aggregate."""
+        return [e for a in self._aggregates.values() for e in a.pending_events]
+
     @property
     def pending_events(self) -> int:
         return sum(len(a.pending_events) for a in self._aggregates.values())
+
+    def _attribute(self) -> None:
+        session_id = acting_session()
+        if session_id is None:
+            return
+        changes = [
+            {"aggregate_id": str(e.originator_id), "event": type(e).__qualname__}
+            for e in self.changes()
+            if e.originator_id != session_id
+        ]
+        if changes:
+            session = self.get(Session, session_id, "session")
+            session.record_changes(changes)
 
     def _exists(self, aggregate_id: UUID) -> bool:
         if aggregate_id in self._aggregates:
@@ -94,7 +113,11 @@ class UnitOfWork:
         return bool(self._app.recorder.select_events(aggregate_id, limit=1))
 
     def commit(self) -> int:
-        """Save every pending event in one transaction; returns how many were written."""
+        """Save every pending event in one transaction; returns how many were written.
+
+        Changes made on behalf of a session are attributed to it in the same transaction.
+        """
+        self._attribute()
         pending = [a for a in self._aggregates.values() if a.pending_events]
         count = sum(len(a.pending_events) for a in pending)
         if pending:

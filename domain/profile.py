@@ -120,19 +120,20 @@ class Profile(Aggregate):
         self.sees_all_students = sees_all_students
 
 
-_TEACHING = frozenset(
+# The field's default rights, in the blocks they share.
+_SCHOOL_READ = frozenset(
     {
         Permission.CLASSES_READ,
         Permission.STUDENTS_READ,
         Permission.GUARDIANS_READ,
         Permission.STAFF_READ,
         Permission.TIMETABLES_READ,
-        Permission.GRADES_READ,
-        Permission.GRADES_WRITE,
-        Permission.COMPETENCIES_READ,
-        Permission.COMPETENCIES_WRITE,
-        Permission.BULLETINS_READ,
-        Permission.BULLETINS_WRITE,
+    }
+)
+"""The school as every school-life and teaching profile sees it: classes, people, timetables."""
+
+_CLASS_LIFE = frozenset(
+    {
         Permission.REGISTERS_TAKE,
         Permission.ABSENCES_READ,
         Permission.LATENESS_WRITE,
@@ -142,9 +143,32 @@ _TEACHING = frozenset(
         Permission.COMMUNICATION_SEND,
         Permission.AGENDA_READ,
         Permission.AGENDA_WRITE,
-        Permission.HOMEWORK_READ,
-        Permission.HOMEWORK_WRITE,
     }
+)
+"""The life of a class, shared by school life and teachers: registers, lateness, punishments, messages, agenda."""
+
+_RESULTS = frozenset(
+    {Permission.GRADES_READ, Permission.COMPETENCIES_READ, Permission.BULLETINS_READ, Permission.BULLETINS_WRITE}
+)
+"""What a class council and teachers read of results, and the bulletins they fill in."""
+
+_CLASS_COUNCIL = _RESULTS | {
+    Permission.CLASSES_READ,
+    Permission.STUDENTS_READ,
+    Permission.STAFF_READ,
+    Permission.ABSENCES_READ,
+    Permission.PUNISHMENTS_READ,
+}
+
+_SCHOOL_LIFE = (
+    _SCHOOL_READ | _CLASS_LIFE | {Permission.STUDENTS_WRITE, Permission.GUARDIANS_WRITE, Permission.ABSENCES_WRITE}
+)
+
+_TEACHING = (
+    _SCHOOL_READ
+    | _CLASS_LIFE
+    | _RESULTS
+    | {Permission.GRADES_WRITE, Permission.COMPETENCIES_WRITE, Permission.HOMEWORK_READ, Permission.HOMEWORK_WRITE}
 )
 
 ADMINISTRATION = "Administration"
@@ -162,48 +186,8 @@ def default_profiles() -> list[Profile]:
             name=ADMINISTRATION,
             permissions=frozenset(Permission) - {Permission.PROFILES_MANAGE},
         ),
-        Profile.define(
-            kind=ProfileKind.GROUP,
-            name=CLASS_COUNCIL,
-            permissions=frozenset(
-                {
-                    Permission.CLASSES_READ,
-                    Permission.STUDENTS_READ,
-                    Permission.STAFF_READ,
-                    Permission.GRADES_READ,
-                    Permission.COMPETENCIES_READ,
-                    Permission.BULLETINS_READ,
-                    Permission.BULLETINS_WRITE,
-                    Permission.ABSENCES_READ,
-                    Permission.PUNISHMENTS_READ,
-                }
-            ),
-        ),
-        Profile.define(
-            kind=ProfileKind.SCHOOL_LIFE,
-            name=SCHOOL_LIFE,
-            permissions=frozenset(
-                {
-                    Permission.CLASSES_READ,
-                    Permission.STUDENTS_READ,
-                    Permission.STUDENTS_WRITE,
-                    Permission.GUARDIANS_READ,
-                    Permission.GUARDIANS_WRITE,
-                    Permission.STAFF_READ,
-                    Permission.TIMETABLES_READ,
-                    Permission.REGISTERS_TAKE,
-                    Permission.ABSENCES_READ,
-                    Permission.ABSENCES_WRITE,
-                    Permission.LATENESS_WRITE,
-                    Permission.PUNISHMENTS_READ,
-                    Permission.PUNISHMENTS_WRITE,
-                    Permission.COMMUNICATION_READ,
-                    Permission.COMMUNICATION_SEND,
-                    Permission.AGENDA_READ,
-                    Permission.AGENDA_WRITE,
-                }
-            ),
-        ),
+        Profile.define(kind=ProfileKind.GROUP, name=CLASS_COUNCIL, permissions=_CLASS_COUNCIL),
+        Profile.define(kind=ProfileKind.SCHOOL_LIFE, name=SCHOOL_LIFE, permissions=_SCHOOL_LIFE),
         Profile.define(kind=ProfileKind.TEACHER, name=TEACHER_DEFAULT, permissions=_TEACHING),
         Profile.define(kind=ProfileKind.TEACHER, name=DOCUMENTALIST, permissions=_TEACHING, sees_all_students=True),
     ]

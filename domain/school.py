@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import InvalidValue, RuleViolated
-from domain.espaces import FAMILY_ESPACES, Espace, Rubric
+from domain.espaces import FAMILY_ESPACES, RUBRIC_PERMISSIONS, Espace, Rubric
 from domain.ids import natural_id
+from domain.permissions import Permission
 from domain.profile import parse_inactivity
 from domain.values import parse_email, parse_phone, parse_school_year, parse_text, parse_uai
 
@@ -20,15 +21,30 @@ DEFAULT_FAMILY_RUBRICS = frozenset({Rubric.RECORD, Rubric.ACCESS_HISTORY, Rubric
 
 
 @dataclass(frozen=True)
+class EspaceOptions:
+    """What the school sets on one Espace besides publishing it and choosing its rubrics."""
+
+    password_recovery: bool = False
+    online_justification: bool = False  # the Parents Espace only
+    bulletin_publication_date: date | None = None
+    inactivity_minutes: int = 20  # 0: never
+
+
+@dataclass(frozen=True)
 class EspaceSettings:
     """What the school chose for one Espace."""
 
     published: bool
     rubrics: frozenset[Rubric]
-    password_recovery: bool
-    online_justification: bool
-    bulletin_publication_date: date | None
-    inactivity_minutes: int
+    options: EspaceOptions = EspaceOptions()
+
+    def rubric_permissions(self) -> frozenset[Permission]:
+        """The rights of a family Espace's sessions: those of its published rubrics, and the right to
+        justify absences online where the school allows it and publishes the absences."""
+        granted = {Permission.SESSION}.union(*(RUBRIC_PERMISSIONS[rubric] for rubric in self.rubrics))
+        if self.options.online_justification and Rubric.ABSENCES in self.rubrics:
+            granted.add(Permission.ABSENCES_JUSTIFY)
+        return frozenset(granted)
 
 
 def initial_espaces() -> dict[Espace, EspaceSettings]:
@@ -37,10 +53,6 @@ def initial_espaces() -> dict[Espace, EspaceSettings]:
         espace: EspaceSettings(
             published=espace not in FAMILY_ESPACES,
             rubrics=DEFAULT_FAMILY_RUBRICS if espace in FAMILY_ESPACES else frozenset(),
-            password_recovery=False,
-            online_justification=False,
-            bulletin_publication_date=None,
-            inactivity_minutes=20,
         )
         for espace in Espace
     }
@@ -114,25 +126,18 @@ class School(Aggregate):
 
     # -- the public page ----------------------------------------------------------------------------
 
-    def change_public_page(
-        self,
-        *,
-        address: str | None,
-        phone: str | None,
-        email: str | None,
-        website: str | None,
-        information: str | None,
-    ) -> None:
-        page = PublicPage(
-            address=parse_text(address, "address", max_length=300) if address else None,
-            phone=parse_phone(phone) if phone else None,
-            email=parse_email(email),
-            website=_parse_website(website),
-            information=parse_text(information, "information", max_length=4000) if information else None,
+    def change_public_page(self, page: PublicPage) -> None:
+        """Replace the page as typed: blank fields are cleared, the others checked and normalised."""
+        checked = PublicPage(
+            address=parse_text(page.address, "address", max_length=300) if page.address else None,
+            phone=parse_phone(page.phone) if page.phone else None,
+            email=parse_email(page.email),
+            website=_parse_website(page.website),
+            information=parse_text(page.information, "information", max_length=4000) if page.information else None,
         )
-        if page == self.public_page:
+        if checked == self.public_page:
             raise RuleViolated("the public page is unchanged")
-        self._public_page_changed(**page.__dict__)
+        self._public_page_changed(**asdict(checked))
 
     @event(PublicPageChanged)
     def _public_page_changed(
@@ -180,33 +185,13 @@ class School(Aggregate):
         settings = self.espaces[Espace(espace)]
         self.espaces[Espace(espace)] = replace(settings, rubrics=frozenset(Rubric(r) for r in rubrics))
 
-    def set_options(
-        self,
-        espace: Espace,
-        *,
-        password_recovery: bool,
-        online_justification: bool,
-        bulletin_publication_date: date | None,
-        inactivity_minutes: int,
-    ) -> None:
-        if online_justification and espace is not Espace.PARENTS:
+    def set_options(self, espace: Espace, options: EspaceOptions) -> None:
+        if options.online_justification and espace is not Espace.PARENTS:
             raise InvalidValue("only the Parents Espace justifies absences online", field="online_justification")
-        current = self.espaces[espace]
-        options = (password_recovery, online_justification, bulletin_publication_date, inactivity_minutes)
-        if options == (
-            current.password_recovery,
-            current.online_justification,
-            current.bulletin_publication_date,
-            current.inactivity_minutes,
-        ):
+        if options == self.espaces[espace].options:
             raise RuleViolated(f"the options of the {espace.value} Espace are unchanged")
-        self._espace_options_changed(
-            espace=espace.value,
-            password_recovery=password_recovery,
-            online_justification=online_justification,
-            bulletin_publication_date=bulletin_publication_date,
-            inactivity_minutes=parse_inactivity(inactivity_minutes),
-        )
+        parse_inactivity(options.inactivity_minutes)
+        self._espace_options_changed(espace=espace.value, **asdict(options))
 
     @event(EspaceOptionsChanged)
     def _espace_options_changed(
@@ -218,13 +203,8 @@ class School(Aggregate):
         bulletin_publication_date: date | None,
         inactivity_minutes: int,
     ) -> None:
-        self.espaces[Espace(espace)] = replace(
-            self.espaces[Espace(espace)],
-            password_recovery=password_recovery,
-            online_justification=online_justification,
-            bulletin_publication_date=bulletin_publication_date,
-            inactivity_minutes=inactivity_minutes,
-        )
+        options = EspaceOptions(password_recovery, online_justification, bulletin_publication_date, inactivity_minutes)
+        self.espaces[Espace(espace)] = replace(self.espaces[Espace(espace)], options=options)
 
     # -- licences -----------------------------------------------------------------------------------
 

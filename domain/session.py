@@ -70,6 +70,15 @@ class Session(Aggregate):
         filters: dict[str, str]
         count: int
 
+    class ChangesMade(Aggregate.Event):
+        """A command of this session changed the school's data: which aggregates, by which events.
+
+        Saved in the same transaction as the changes, so every write has its author: the proof of
+        who did what, beside the journal of who read what.
+        """
+
+        changes: list[dict[str, str]]  # {"aggregate_id", "event"}, e.g. "Student.MovedToClass"
+
     class Closed(Aggregate.Event):
         reason: str
 
@@ -105,6 +114,7 @@ class Session(Aggregate):
         self.last_activity = at
         self.is_open = True
         self.consultations = 0
+        self.changes = 0
 
     def expired(self, now: datetime) -> bool:
         """Idle for longer than its inactivity delay (a delay of 0 never expires)."""
@@ -140,6 +150,14 @@ class Session(Aggregate):
     @event(ListConsulted)
     def _list_consulted(self, *, resource: str, filters: dict[str, str], count: int) -> None:
         self.consultations += 1
+
+    def record_changes(self, changes: list[dict[str, str]]) -> None:
+        self._require_open()
+        self._changes_made(changes=changes)
+
+    @event(ChangesMade)
+    def _changes_made(self, *, changes: list[dict[str, str]]) -> None:
+        self.changes += 1
 
     def close(self, reason: CloseReason) -> None:
         self._require_open()

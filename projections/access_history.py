@@ -20,8 +20,8 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Connection, Select, select
 
 from domain.session import Session
-from projections.access_history_records import ConsultationItem, SessionItem
-from projections.access_history_tables import consultations, metadata, sessions
+from projections.access_history_records import ChangeItem, ConsultationItem, SessionItem
+from projections.access_history_tables import changes, consultations, metadata, sessions
 from projections.batch import RowBatch
 from projections.engine import Projection, handles
 
@@ -104,6 +104,22 @@ class AccessHistory(Projection):
             },
         )
 
+    @handles(Session.ChangesMade)
+    def _changes_made(self, batch: RowBatch, e: Session.ChangesMade) -> None:
+        session_id, at = str(e.originator_id), _utc(e.timestamp)
+        for position, change in enumerate(e.changes):
+            batch.upsert(
+                changes,
+                {
+                    "session_id": session_id,
+                    "version": e.originator_version,
+                    "position": position,
+                    "at": at,
+                    "aggregate_id": change["aggregate_id"],
+                    "event": change["event"],
+                },
+            )
+
     @handles(Session.Closed)
     def _closed(self, batch: RowBatch, e: Session.Closed) -> None:
         batch.update(sessions, {"id": str(e.originator_id)}, {"closed_at": _utc(e.timestamp), "close_reason": e.reason})
@@ -158,6 +174,29 @@ class AccessHistory(Projection):
             consultations.c.subject_id == str(subject_id),
         )
         return [_consultation(r) for r in connection.execute(query).mappings()]
+
+    @staticmethod
+    def changes_of(connection: Connection, aggregate_id: UUID) -> list[ChangeItem]:
+        """Who changed this aggregate (a student, an account, a profile…), by which events; newest first."""
+        query = (
+            select(changes, sessions.c.login, sessions.c.display_name, sessions.c.role, sessions.c.mode)
+            .join(sessions, sessions.c.id == changes.c.session_id)
+            .where(changes.c.aggregate_id == str(aggregate_id))
+            .order_by(changes.c.at.desc(), changes.c.version.desc(), changes.c.position.desc())
+        )
+        return [
+            ChangeItem(
+                session_id=UUID(r["session_id"]),
+                at=_utc(r["at"]),
+                aggregate_id=UUID(r["aggregate_id"]),
+                event=r["event"],
+                login=r["login"],
+                display_name=r["display_name"],
+                role=r["role"],
+                mode=r["mode"],
+            )
+            for r in connection.execute(query).mappings()
+        ]
 
     @staticmethod
     def journal(

@@ -58,3 +58,17 @@ class ConsultationItem:
     resource: str | None
     filters: dict[str, str]
     count: int | None
+
+
+@dataclass(frozen=True)
+class ChangeItem:
+    """One change a session's command made: which aggregate, by which event, who and when."""
+
+    session_id: UUID
+    at: datetime
+    aggregate_id: UUID
+    event: str
+    login: str
+    display_name: str
+    role: str
+    mode: str

@@ -58,3 +58,16 @@ consultations = Table(
     Index("access_consultations_subject", "subject_type", "subject_id"),
     sqlite_with_rowid=False,
 )
+
+# One row per aggregate a session's command changed (Session.ChangesMade): who wrote what, and when.
+changes = Table(
+    "access_changes",
+    metadata,
+    Column("session_id", String(36), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("aggregate_id", String(36), nullable=False, index=True),
+    Column("event", Text, nullable=False),
+    sqlite_with_rowid=False,
+)

@@ -8,6 +8,7 @@ cheaper than a database per test. ``os.environ`` is never touched.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,11 +23,12 @@ from api.bootstrap import build_bases
 from application.accounts import Credentials
 from application.base import SchoolYearBase
 from application.permissions import Principal
-from application.ports import Clock
+from application.ports import Clock, PasswordHasher
 from application.registry import Bases
 from application.sessions import LoginAttempt
 from domain.values import UAI_CHECK_LETTERS
 from tests.pg_cluster import PostgresCluster
+from tests.smtp import SmtpServer, serve
 
 FIXED_NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 """A Tuesday of the 2026-2027 school year: the current year is 2026, a plausible one at most 2027."""
@@ -61,6 +63,28 @@ class MovableClock:
         return self.now
 
 
+class CountingHasher:
+    """A base's hasher, counting the argon2 verifications it is asked for (guards must spare them)."""
+
+    def __init__(self, inner: PasswordHasher) -> None:
+        self.inner = inner
+        self.verifications = 0
+
+    def hash(self, password: str) -> str:
+        return self.inner.hash(password)
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self.verifications += 1
+        return self.inner.verify(password_hash, password)
+
+
+def join_recovery_mails() -> None:
+    """Recovery mails go out on daemon threads: let them finish, so none outlives its test's base or server."""
+    for thread in threading.enumerate():
+        if thread.name.startswith("recovery-mail-"):
+            thread.join(timeout=10)
+
+
 @dataclass(frozen=True)
 class NewBase:
     """A base created for a test, with the one-time credentials its creation printed."""
@@ -90,6 +114,12 @@ def postgres_url(postgres_cluster: PostgresCluster) -> str:
 def fast_hasher() -> Argon2Hasher:
     """Real argon2id with the cheapest parameters, so creating bases and logging in stays fast."""
     return Argon2Hasher(argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server on a loopback port for the test (:mod:`tests.smtp`), keeping what it receives."""
+    yield from serve()
 
 
 @pytest.fixture

@@ -6,7 +6,14 @@ from datetime import datetime
 
 from api.endpoints import Call, Endpoint
 from api.problems import FieldError, Problem
-from api.schemas.access import AccessHistoryOut, ConsultationOut, JournalEntryOut, JournalPage
+from api.schemas.access import (
+    AccessHistoryOut,
+    ChangeOut,
+    ChangePage,
+    ConsultationOut,
+    JournalEntryOut,
+    JournalPage,
+)
 from domain.permissions import Permission
 
 
@@ -24,6 +31,11 @@ def access_journal(call: Call) -> JournalPage:
         login=call.query.get("login") or None,
     )
     return JournalPage(items=[JournalEntryOut.model_validate(i) for i in items])
+
+
+def changes_of(call: Call) -> ChangePage:
+    aggregate_id = call.path_id("aggregate_id", "aggregate")
+    return ChangePage(items=[ChangeOut.model_validate(i) for i in call.school.changes_of(call.caller, aggregate_id)])
 
 
 def _instant(call: Call, name: str) -> datetime | None:
@@ -60,6 +72,15 @@ endpoints = [
             "until": "To this date or instant, excluded.",
             "login": "Only the reads of this login.",
         },
+        tag="access",
+    ),
+    Endpoint(
+        "GET",
+        "/schools/{uai}/changes/{aggregate_id}",
+        changes_of,
+        "Who changed this student, account, profile… through the API, by which events (journaled)",
+        Permission.JOURNAL_READ,
+        response=ChangePage,
         tag="access",
     ),
 ]

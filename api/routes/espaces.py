@@ -18,6 +18,7 @@ from application.espaces import EspaceView
 from domain.errors import InvalidValue
 from domain.espaces import Espace
 from domain.permissions import Permission
+from domain.school import EspaceOptions, PublicPage
 
 
 def list_espaces(call: Call) -> EspacesOut:
@@ -54,10 +55,12 @@ def set_espace_options(call: Call) -> EspaceOut:
         lambda unit: base.set_espace_options(
             unit,
             espace,
-            password_recovery=command.password_recovery,
-            online_justification=command.online_justification,
-            bulletin_publication_date=command.bulletin_publication_date,
-            inactivity_minutes=command.inactivity_minutes,
+            EspaceOptions(
+                password_recovery=command.password_recovery,
+                online_justification=command.online_justification,
+                bulletin_publication_date=command.bulletin_publication_date,
+                inactivity_minutes=command.inactivity_minutes,
+            ),
         )
     )
     return espace_out(base.espace_settings(espace))
@@ -79,11 +82,13 @@ def change_public_page(call: Call) -> PublicPageOut:
     base.execute(
         lambda unit: base.change_public_page(
             unit,
-            address=command.address,
-            phone=command.phone,
-            email=command.email,
-            website=command.website,
-            information=command.information,
+            PublicPage(
+                address=command.address,
+                phone=command.phone,
+                email=command.email,
+                website=command.website,
+                information=command.information,
+            ),
         )
     )
     page = base.public_page()
@@ -103,17 +108,17 @@ def path_espace(call: Call) -> Espace:
 
 
 def espace_out(view: EspaceView) -> EspaceOut:
-    settings = view.settings
+    settings, options = view.settings, view.settings.options
     return EspaceOut(
         espace=view.espace,
         label=view.label,
         published=settings.published,
         rubrics=sorted(settings.rubrics),
         options=EspaceOptionsOut(
-            password_recovery=settings.password_recovery,
-            online_justification=settings.online_justification,
-            bulletin_publication_date=settings.bulletin_publication_date,
-            inactivity_minutes=settings.inactivity_minutes,
+            password_recovery=options.password_recovery,
+            online_justification=options.online_justification,
+            bulletin_publication_date=options.bulletin_publication_date,
+            inactivity_minutes=options.inactivity_minutes,
         ),
     )
 

@@ -50,3 +50,20 @@ class JournalEntryOut(Out):
 
 class JournalPage(Out):
     items: list[JournalEntryOut] = Field(description="Newest first, at most 1,000.")
+
+
+class ChangeOut(Out):
+    """One change made through the API: the aggregate, the event, and the session that made it."""
+
+    session_id: UUID
+    at: datetime
+    aggregate_id: UUID
+    event: str = Field(description="The event class, e.g. Student.MovedToClass.")
+    login: str
+    display_name: str
+    role: str
+    mode: str
+
+
+class ChangePage(Out):
+    items: list[ChangeOut] = Field(description="Newest first.")

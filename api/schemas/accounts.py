@@ -7,8 +7,9 @@ from uuid import UUID
 from pydantic import Field
 
 from api.schemas.base import Command, Out
-from application.account_issuing import Delivery, IssueStatus, Population
+from application.account_issuing import Delivery, IssueStatus
 from application.account_opening import PersonKind
+from application.populations import Population
 from domain.espaces import Role
 
 

@@ -38,12 +38,6 @@ def authenticate(server: SMTP, session: Session, envelope: Envelope, mechanism: 
 
 
 @pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    """A local SMTP server that takes any mail, without authentication."""
-    yield from serve()
-
-
-@pytest.fixture
 def relay() -> Iterator[SmtpServer]:
     """A local SMTP server that asks for a login (over plain text: it is on the loopback)."""
     yield from serve(auth_required=True, auth_require_tls=False, authenticator=authenticate)

@@ -8,10 +8,12 @@ backends ask for :func:`school_on_each_backend`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import httpx2
 import pytest
@@ -27,6 +29,7 @@ from domain.session import Session
 YEAR = 2026
 CHOSEN_PASSWORD = "Cahier-de-textes-2026"
 PROBLEM_JSON = "application/problem+json"
+DUMMY_ID = str(UUID(int=0))
 
 
 @dataclass
@@ -154,6 +157,11 @@ def assert_refused_without_writing(
     problem = assert_problem(send(), status, code, fields)
     assert school.head() == head, "a refused write appended events"
     return problem
+
+
+def fill(path: str, uai: str) -> str:
+    """The path with its parameters filled: the given school, a dummy value for the rest."""
+    return re.sub(r"{(\w+)}", lambda m: uai if m.group(1) == "uai" else DUMMY_ID, path)
 
 
 def birthday(years_ago: int = 14) -> str:

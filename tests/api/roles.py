@@ -31,7 +31,7 @@ from application.base import SchoolYearBase
 from application.directory import ChildLink
 from application.unit_of_work import UnitOfWork
 from domain.account import Account
-from domain.espaces import FAMILY_ESPACES, MODE_ESPACE, RUBRIC_PERMISSIONS, Espace, Mode, Rubric
+from domain.espaces import FAMILY_ESPACES, MODE_ESPACE, Espace, Mode
 from domain.permissions import Permission
 from domain.profile import (
     ADMINISTRATION,
@@ -149,14 +149,7 @@ def expected_permissions(base: SchoolYearBase, login: str | None, mode: Mode) ->
     unit = UnitOfWork(base)
     espace = MODE_ESPACE[mode]
     if espace in FAMILY_ESPACES:
-        school = unit.get(School, School.create_id(base.uai), "school")
-        settings = school.espaces[espace]
-        granted = {Permission.SESSION}
-        for rubric in settings.rubrics:
-            granted |= RUBRIC_PERMISSIONS[rubric]
-        if settings.online_justification and Rubric.ABSENCES in settings.rubrics:
-            granted.add(Permission.ABSENCES_JUSTIFY)
-        return frozenset(granted)
+        return unit.get(School, School.create_id(base.uai), "school").espaces[espace].rubric_permissions()
     account = unit.get(Account, Account.create_id(login), "account")
     profile_id = account.group_id if mode is Mode.ADMIN else account.profile_id
     assert profile_id is not None, f"{login} has nothing to connect with in {mode.value} mode"

@@ -15,8 +15,8 @@ from domain.espaces import Espace, Rubric
 from domain.school import School
 from domain.session import Session
 from domain.teacher import Teacher
+from tests.api.accounts_support import bearer, first_connection, open_account, register_staff
 from tests.api.conftest import SchoolClient, assert_problem, birthday
-from tests.api.test_auth import bearer, first_connection, open_account, register_staff
 
 CONSULTATION_FIELDS = {"at", "display_name", "role", "mode", "categories", "purpose"}
 JOURNAL_FIELDS = {

@@ -1,87 +1,31 @@
 """Login, logout, bearer tokens, and the first connection: a provisional password only lets one choose a new one.
 
-The helpers at the top open accounts of the directory's people and take them through their first
-connection; the other auth test modules (sessions, login security, access history) use them too.
+Accounts of the directory's people are opened and taken through their first connection by the
+helpers of ``tests/api/accounts_support.py``, which the other auth test modules share.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
-from typing import Any
-from uuid import UUID
 
-import httpx2
 import pytest
-from starlette.testclient import TestClient
 from structlog.testing import capture_logs
 
 from api.app import ENDPOINTS
-from application.account_opening import OpenedAccount, PersonKind
+from application.account_opening import PersonKind
 from domain.account import Account
 from domain.login_guard import LoginGuard
 from domain.password_policy import PasswordRule
 from domain.permissions import Permission
 from domain.session import Session
-from tests.api.conftest import CHOSEN_PASSWORD, SchoolClient, assert_problem
+from tests.api.accounts_support import bearer, log_in, login_body, open_account, register_staff
+from tests.api.conftest import CHOSEN_PASSWORD, SchoolClient, assert_problem, fill
 
 LOGIN_ANSWER = {"token", "must_change_password", "mode", "permissions"}
-DUMMY_ID = str(UUID(int=0))
 
 
-# -- helpers shared by the auth test modules ----------------------------------------------------------
-
-
-def login_body(school: SchoolClient, **overrides: Any) -> dict[str, Any]:
-    return {"uai": school.uai, "login": school.credentials.login, "password": school.credentials.password, **overrides}
-
-
-def log_in(client: TestClient, uai: str, login: str, password: str, **extra: Any) -> httpx2.Response:
-    return client.post("/auth/login", json={"uai": uai, "login": login, "password": password, **extra})
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def register_staff(school: SchoolClient, last_name: str, function: str = "Direction", **extra: Any) -> UUID:
-    """A staff member registered through the API (the super-admin's session)."""
-    body = {"last_name": last_name, "first_name": "Claude", "function": function, **extra}
-    return UUID(school.created("/staff", body)["id"])
-
-
-def open_account(school: SchoolClient, kind: PersonKind, person_id: UUID) -> OpenedAccount:
-    """The person's account, with its login and provisional password, as the account opening gives them."""
-    base = school.base
-    return base.execute(lambda unit: base.open_account(unit, person_kind=kind, person_id=person_id))
-
-
-def first_connection(
-    school: SchoolClient,
-    account: OpenedAccount,
-    *,
-    client: TestClient | None = None,
-    new_password: str = CHOSEN_PASSWORD,
-    **login_extra: Any,
-) -> str:
-    """Log in with the provisional password and choose a new one, as every first connection must; the token."""
-    client = client or school.client
-    response = log_in(client, school.uai, account.login, account.password, **login_extra)
-    assert response.status_code == 200, response.text
-    assert response.json()["must_change_password"] is True
-    token: str = response.json()["token"]
-    changed = client.post(
-        "/auth/password",
-        json={"current_password": account.password, "new_password": new_password},
-        headers=bearer(token),
-    )
-    assert changed.status_code == 204, changed.text
-    return token
-
-
-def fill(path: str, uai: str) -> str:
-    return re.sub(r"{(\w+)}", lambda m: uai if m.group(1) == "uai" else DUMMY_ID, path)
+# -- helpers ------------------------------------------------------------------------------------------
 
 
 def provisional(school: SchoolClient) -> str:
@@ -397,7 +341,7 @@ def test_choosing_a_password_ends_the_provisional_one_and_opens_every_route(scho
 
     assert changed.status_code == 204
     assert changed.content == b""
-    assert [type(e) for e in school.events(head)] == [Account.PasswordChanged]
+    assert [type(e) for e in school.events(head)] == [Account.PasswordChanged, Session.ChangesMade]
     assert school.client.get(school.url("/classes"), headers=bearer(token)).status_code == 200
     assert school.client.get("/auth/me", headers=bearer(token)).json()["must_change_password"] is False
     assert_problem(log_in(school.client, school.uai, "SPR", old), 401, "unauthenticated", [])

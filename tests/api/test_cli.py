@@ -6,77 +6,31 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select
-from typer import Typer
-from typer.testing import CliRunner, Result
 
 from adapters.passwords import Argon2Hasher
-from adapters.settings import Settings
-from api.bootstrap import build_bases
-from api.cli import make_cli
 from application.base import SchoolYearBase
 from application.errors import Unauthenticated
 from application.ports import Clock
-from application.registry import Bases
 from application.sessions import LoginAttempt
 from domain.profile import default_profiles
 from projections.directory import Directory
+from tests.api.cli_support import Operator
 from tests.conftest import YEAR
 
 UAI = "0750655E"
 STUDENTS = 60
 
 
-class Operator:
-    """Runs ``cartable`` commands on one data directory, and opens its bases to check what they hold."""
-
-    def __init__(self, data_dir: Path, cli: Typer, registry: Callable[[], Bases]) -> None:
-        self.data_dir = data_dir
-        self.cli = cli
-        self.runner = CliRunner()
-        self.env = {"CARTABLE_DATA_DIR": str(data_dir), "CARTABLE_DATABASE_URL": "", "CARTABLE_LOG_LEVEL": "info"}
-        self._registry = registry
-        self._opened: list[Bases] = []
-
-    def run(self, *args: str) -> Result:
-        return self.runner.invoke(self.cli, list(args), env=self.env)
-
-    def json(self, *args: str) -> dict[str, Any]:
-        result = self.run(*args, "--json")
-        assert result.exit_code == 0, result.output
-        payload: dict[str, Any] = json.loads(result.stdout)
-        return payload
-
-    def base(self, uai: str = UAI, year: int = YEAR) -> SchoolYearBase:
-        """The base as another process sees it, through a registry of its own."""
-        registry = self._registry()
-        self._opened.append(registry)
-        return registry.open(uai, year)
-
-    def close(self) -> None:
-        for registry in self._opened:
-            registry.close()
-
-
 @pytest.fixture
 def operator(tmp_path: Path, fast_hasher: Argon2Hasher, clock: Clock) -> Iterator[Operator]:
-    data_dir = tmp_path / "var"
-
-    def registry(settings: Settings | None = None) -> Bases:
-        return build_bases(settings or Settings(data_dir=data_dir, database_url=None), hasher=fast_hasher, clock=clock)
-
-    operator = Operator(data_dir, make_cli(registry), registry)
+    operator = Operator(tmp_path / "var", fast_hasher, clock, UAI)
     yield operator
     operator.close()
-
-
-def head(base: SchoolYearBase) -> int:
-    return base.recorder.max_notification_id() or 0
 
 
 def logs_in(base: SchoolYearBase, login: str, password: str) -> bool:
@@ -134,13 +88,13 @@ def test_school_create_refuses_bad_input_and_writes_nothing(
 
 def test_school_create_refuses_an_existing_base_and_writes_nothing(operator: Operator) -> None:
     operator.json("school", "create", "--uai", UAI, "--name", "Lycée Louis-le-Grand")
-    before = head(operator.base())
+    before = operator.head()
 
     result = operator.run("school", "create", "--uai", UAI, "--name", "Autre", "--year", "2026")
 
     assert result.exit_code == 1
     assert "already has a base for 2026" in result.stderr
-    assert head(operator.base()) == before
+    assert operator.head() == before
 
 
 def test_a_missing_option_is_a_usage_error(operator: Operator) -> None:
@@ -162,20 +116,20 @@ def test_demo_creates_the_base_and_prints_its_figures(operator: Operator) -> Non
     assert demo.keys() == {"uai", "year", "login", "password", "students", "events", "seconds"}
     assert (demo["uai"], demo["year"], demo["students"]) == (UAI, YEAR, STUDENTS)
     # The school, its SPR account and its default profiles come first.
-    assert demo["events"] == head(operator.base()) - 2 - len(default_profiles())
+    assert demo["events"] == operator.head() - 2 - len(default_profiles())
     assert logs_in(operator.base(), "SPR", demo["password"])
 
 
 def test_demo_refuses_a_base_that_has_people_and_writes_nothing(operator: Operator) -> None:
     first = operator.json("demo", "--uai", UAI, "--students", str(STUDENTS))
-    before = head(operator.base())
+    before = operator.head()
 
     result = operator.run("demo", "--uai", UAI, "--students", str(STUDENTS), "--json")
 
     assert result.exit_code == 1
     assert "already has people" in result.stderr
     assert result.stdout == ""
-    assert head(operator.base()) == before
+    assert operator.head() == before
     assert logs_in(operator.base(), "SPR", first["password"])
 
 
@@ -191,7 +145,7 @@ def test_demo_fills_a_base_made_by_school_create_with_a_new_password(operator: O
 
 def test_demo_if_missing_loads_once_then_tells_how_to_log_in(operator: Operator) -> None:
     loaded = operator.json("demo", "--uai", UAI, "--students", str(STUDENTS), "--if-missing")
-    before = head(operator.base())
+    before = operator.head()
 
     again = operator.json("demo", "--uai", UAI, "--students", str(STUDENTS), "--if-missing")
     readable = operator.run("demo", "--uai", UAI, "--if-missing")
@@ -206,7 +160,7 @@ def test_demo_if_missing_loads_once_then_tells_how_to_log_in(operator: Operator)
     }
     assert readable.exit_code == 0
     assert "cartable account reset-password" in readable.stdout
-    assert head(operator.base()) == before
+    assert operator.head() == before
 
 
 # -- projections ----------------------------------------------------------------------------------
@@ -220,7 +174,7 @@ def test_status_shows_the_directory_at_the_head_of_the_log(operator: Operator) -
 
     assert [p["projection"] for p in status["projections"]] == sorted(operator.base().projectors)
     for projection in status["projections"]:
-        assert projection["position"] == projection["head"] == head(operator.base())
+        assert projection["position"] == projection["head"] == operator.head()
         assert projection["behind"] == 0
         assert projection["projection"] in table.stdout
 

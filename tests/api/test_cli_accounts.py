@@ -6,87 +6,41 @@ E-mails go to a real SMTP server (aiosmtpd on a loopback port) named by ``CARTAB
 from __future__ import annotations
 
 import io
-import json
 import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pypdf
 import pytest
-from typer.testing import CliRunner, Result
 
 from adapters.passwords import Argon2Hasher
-from adapters.settings import Settings
-from api.bootstrap import build_bases
-from api.cli import make_cli
-from application.base import SchoolYearBase
 from application.ports import Clock
-from application.registry import Bases
 from domain.account import Account
-from tests.smtp import SmtpServer, serve
+from tests.api.cli_support import Operator
+from tests.smtp import SmtpServer
 
 UAI = "0750655E"
 YEAR = 2026
 
 
-class Operator:
-    """Runs ``cartable`` on one data directory, and opens its base as another process would."""
-
-    def __init__(self, data_dir: Path, hasher: Argon2Hasher, clock: Clock, smtp_port: int) -> None:
-        self.hasher = hasher
-        self.runner = CliRunner()
-        self.env = {
-            "CARTABLE_DATA_DIR": str(data_dir),
-            "CARTABLE_DATABASE_URL": "",
-            "CARTABLE_LOG_LEVEL": "info",
-            "CARTABLE_SMTP_HOST": "127.0.0.1",
-            "CARTABLE_SMTP_PORT": str(smtp_port),
-            "CARTABLE_PUBLIC_URL": "https://cartable.example.fr",
-        }
-        self.cli = make_cli(lambda settings: build_bases(settings, hasher=hasher, clock=clock))
-        self._settings = Settings(data_dir=data_dir, database_url=None)
-        self._clock = clock
-        self._opened: list[Bases] = []
-
-    def run(self, *args: str) -> Result:
-        return self.runner.invoke(self.cli, list(args), env=self.env)
-
-    def json(self, *args: str) -> dict[str, Any]:
-        result = self.run(*args, "--json")
-        assert result.exit_code == 0, result.output
-        payload: dict[str, Any] = json.loads(result.stdout)
-        return payload
-
-    def base(self) -> SchoolYearBase:
-        registry = build_bases(self._settings, hasher=self.hasher, clock=self._clock)
-        self._opened.append(registry)
-        return registry.open(UAI, YEAR)
-
-    def head(self) -> int:
-        return self.base().recorder.max_notification_id() or 0
-
-    def password_of(self, login: str, password: str) -> bool:
-        account: Account = self.base().repository.get(Account.create_id(login))
-        return self.hasher.verify(account.password_hash, password)
-
-    def close(self) -> None:
-        for registry in self._opened:
-            registry.close()
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    yield from serve()
-
-
 @pytest.fixture
 def operator(tmp_path: Path, fast_hasher: Argon2Hasher, clock: Clock, smtp_server: SmtpServer) -> Iterator[Operator]:
-    operator = Operator(tmp_path / "var", fast_hasher, clock, smtp_server.port)
+    env = {
+        "CARTABLE_SMTP_HOST": "127.0.0.1",
+        "CARTABLE_SMTP_PORT": str(smtp_server.port),
+        "CARTABLE_PUBLIC_URL": "https://cartable.example.fr",
+    }
+    operator = Operator(tmp_path / "var", fast_hasher, clock, UAI, env)
     operator.json("demo", "--uai", UAI, "--students", "60")
     yield operator
     operator.close()
+
+
+def password_of(operator: Operator, login: str, password: str) -> bool:
+    """Whether ``password`` is the account's password now (checked on its stored hash)."""
+    account: Account = operator.base().repository.get(Account.create_id(login))
+    return operator.hasher.verify(account.password_hash, password)
 
 
 def students_of(operator: Operator, class_code: str) -> list[str]:
@@ -107,7 +61,7 @@ def test_create_prints_each_students_login_and_provisional_password_as_json(oper
     assert {item["status"] for item in items} == {"created"}
     assert report["counts"]["created"] == len(items)
     for item in items[:3]:
-        assert operator.password_of(item["login"], item["password"])
+        assert password_of(operator, item["login"], item["password"])
 
 
 def test_create_reads_as_a_table_and_a_second_run_reissues_the_unused_passwords(operator: Operator) -> None:
@@ -121,7 +75,7 @@ def test_create_reads_as_a_table_and_a_second_run_reissues_the_unused_passwords(
     assert item["login"] in first.stdout
     assert item["status"] == "reissued"
     assert item["password"] not in first.stdout
-    assert operator.password_of(item["login"], item["password"])
+    assert password_of(operator, item["login"], item["password"])
 
 
 def test_create_writes_the_letters_pdf_for_the_owner_only(operator: Operator, tmp_path: Path) -> None:
@@ -160,7 +114,7 @@ def test_create_by_email_mails_each_guardian_through_the_smtp_server_and_prints_
             if re.search(rf"Identifiant : {item['login']}\s", m.get_content())
         ]
         password = body.split("Mot de passe provisoire : ")[1].split()[0]
-        assert operator.password_of(item["login"], password)
+        assert password_of(operator, item["login"], password)
 
 
 def test_list_shows_the_accounts_of_a_population(operator: Operator) -> None:
@@ -187,7 +141,7 @@ def test_account_reset_password_still_issues_a_persons_one_time_password(operato
     reset = operator.json("account", "reset-password", "--uai", UAI, "--login", login.lower())
 
     assert reset["login"] == login
-    assert operator.password_of(login, reset["password"])
+    assert password_of(operator, login, reset["password"])
 
 
 # -- refusals ----------------------------------------------------------------------------------------

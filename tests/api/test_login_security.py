@@ -3,7 +3,6 @@ failed logins counted per login and per address with growing locks, and a brute-
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -14,13 +13,12 @@ from starlette.testclient import TestClient
 
 from adapters.mail import SmtpMailer
 from application.account_opening import OpenedAccount, PersonKind
-from application.ports import PasswordHasher
 from domain.account import Account
 from domain.login_guard import LoginGuard
+from tests.api.accounts_support import bearer, first_connection, log_in, login_body, open_account, register_staff
 from tests.api.conftest import CHOSEN_PASSWORD, SchoolClient, assert_problem
-from tests.api.test_auth import bearer, first_connection, log_in, login_body, open_account, register_staff
-from tests.conftest import MovableClock
-from tests.smtp import SmtpServer, serve
+from tests.conftest import CountingHasher, MovableClock
+from tests.smtp import SmtpServer
 
 DEVICE_A = "device-a-0123456789abcdef"
 DEVICE_B = "device-b-fedcba9876543210"
@@ -47,11 +45,6 @@ class Holder:
 def other_client(school: SchoolClient, address: str) -> TestClient:
     """The same app, called from another source address."""
     return TestClient(school.client.app, client=(address, 40000))
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    yield from serve()
 
 
 @pytest.fixture
@@ -286,21 +279,6 @@ def test_fifty_failures_from_one_address_lock_the_address_not_the_others(school:
     assert_problem(from_sprayer, 429, "too-many-attempts", [])
     assert "address" in from_sprayer.json()["detail"]
     assert from_elsewhere.status_code == 200
-
-
-class CountingHasher:
-    """The base's hasher, counting the argon2 work it is asked for."""
-
-    def __init__(self, inner: PasswordHasher) -> None:
-        self.inner = inner
-        self.verifications = 0
-
-    def hash(self, password: str) -> str:
-        return self.inner.hash(password)
-
-    def verify(self, password_hash: str, password: str) -> bool:
-        self.verifications += 1
-        return self.inner.verify(password_hash, password)
 
 
 def test_a_thousand_wrong_passwords_lock_the_account_cheaply_and_slow_nothing_else(

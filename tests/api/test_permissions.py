@@ -8,9 +8,6 @@ gets through, or the matrix fails.
 
 from __future__ import annotations
 
-import re
-from uuid import UUID
-
 import pytest
 from starlette.routing import Route
 
@@ -20,7 +17,7 @@ from domain.espaces import RUBRIC_PERMISSIONS
 from domain.permissions import CATALOGUE, Permission
 from domain.profile import default_profiles
 from domain.school import DEFAULT_FAMILY_RUBRICS
-from tests.api.conftest import SchoolClient, assert_problem
+from tests.api.conftest import SchoolClient, assert_problem, fill
 from tests.api.roles import (
     ADMINISTRATION_STAFF,
     GUARDIAN,
@@ -53,13 +50,6 @@ SCHOOL_LESS_PROTECTED = {
 More may come (the caller's devices, e-mail…); they must live under ``/auth/``, where nothing names
 another person.
 """
-
-DUMMY_ID = str(UUID(int=0))
-
-
-def fill(path: str, uai: str) -> str:
-    """The path with its parameters filled: the given school, a dummy value for the rest."""
-    return re.sub(r"{(\w+)}", lambda m: uai if m.group(1) == "uai" else DUMMY_ID, path)
 
 
 def app_routes(school: SchoolClient) -> list[tuple[str, str]]:

@@ -6,10 +6,9 @@ The app is built as in production from settings naming the SMTP server, with a c
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -26,8 +25,8 @@ from api.bootstrap import build_bases
 from application.account_opening import OpenedAccount, PersonKind
 from application.registry import Bases
 from tests.api.conftest import SchoolClient, _school, assert_problem
-from tests.conftest import FIXED_NOW, make_uai
-from tests.smtp import SmtpServer, serve
+from tests.conftest import MovableClock, join_recovery_mails, make_uai
+from tests.smtp import SmtpServer
 
 PUBLIC_URL = "https://cartable.college.example.fr"
 SENDER = "Cartable <cartable@college.example.fr>"
@@ -35,34 +34,11 @@ EMAIL = "lea.martin@famille.example.fr"
 NEW_PASSWORD = "Retrouve-mon-Cahier-9"
 
 
-class MovableClock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock() -> MovableClock:
-    return MovableClock(FIXED_NOW)
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    yield from serve()
-
-
 @pytest.fixture(autouse=True)
 def _no_mail_left_behind(smtp_server: SmtpServer) -> Iterator[None]:
     """Recovery mails go out on daemon threads: let them finish before the mail server stops."""
     yield
-    for thread in threading.enumerate():
-        if thread.name.startswith("recovery-mail-"):
-            thread.join(timeout=10)
+    join_recovery_mails()
 
 
 @pytest.fixture
@@ -190,7 +166,7 @@ def test_an_expired_token_is_refused(
     school: SchoolClient, smtp_server: SmtpServer, parent: OpenedAccount, clock: MovableClock
 ) -> None:
     token = recover(school, smtp_server, parent.login)
-    clock.advance(minutes=30, seconds=1)
+    clock.advance(timedelta(minutes=30, seconds=1))
     head = school.head()
 
     assert_problem(confirm(school, token), 422, "recovery-token-invalid", ["token"])
@@ -270,9 +246,9 @@ def test_a_second_request_within_a_minute_mails_nothing_more(
     school: SchoolClient, smtp_server: SmtpServer, parent: OpenedAccount, clock: MovableClock
 ) -> None:
     first = recover(school, smtp_server, parent.login)
-    clock.advance(seconds=30)
+    clock.advance(timedelta(seconds=30))
     assert ask(school, parent.login).status_code == 202
-    clock.advance(seconds=31)
+    clock.advance(timedelta(seconds=31))
     second = recover(school, smtp_server, parent.login)
 
     assert len(received(smtp_server, 2)) == 2

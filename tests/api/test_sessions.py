@@ -13,8 +13,8 @@ from application.account_opening import OpenedAccount, PersonKind
 from domain.profile import ADMINISTRATION, Profile, ProfileKind
 from domain.school import School
 from domain.session import Session
+from tests.api.accounts_support import bearer, first_connection, log_in, open_account, register_staff
 from tests.api.conftest import SchoolClient, assert_problem
-from tests.api.test_auth import bearer, first_connection, log_in, open_account, register_staff
 from tests.conftest import FIXED_NOW, MovableClock
 
 SESSION_FIELDS = {

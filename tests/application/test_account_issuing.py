@@ -37,7 +37,7 @@ from domain.errors import InvalidValue, RuleViolated
 from domain.espaces import Role
 from domain.session import Session
 from domain.student import Student
-from tests.smtp import Collector, SmtpServer, serve
+from tests.smtp import Collector, SmtpServer
 
 PUBLIC_URL = "https://cartable.college-jaures.example.fr"
 SCHOOL_NAME = "Collège Jean-Jaurès"
@@ -88,11 +88,6 @@ class School:
     def mails(self) -> dict[str, EmailMessage]:
         """The mails the SMTP server received, by recipient."""
         return {message["To"]: message for message in self.smtp.messages()}
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    yield from serve()
 
 
 def populate(base: SchoolYearBase) -> dict[str, UUID]:

@@ -14,7 +14,7 @@ from application.sessions import EspaceClosed, LicenceExhausted, LoginAttempt, O
 from domain.errors import InvalidValue, RuleViolated
 from domain.espaces import ESPACE_LABELS, Espace, Mode, Rubric
 from domain.permissions import Permission
-from domain.school import DEFAULT_FAMILY_RUBRICS
+from domain.school import DEFAULT_FAMILY_RUBRICS, EspaceOptions, PublicPage
 from tests.conftest import NewBase
 
 
@@ -118,15 +118,17 @@ def test_online_justification_gives_parents_the_right_to_justify(base: SchoolYea
         lambda unit: base.set_espace_options(
             unit,
             Espace.PARENTS,
-            password_recovery=True,
-            online_justification=True,
-            bulletin_publication_date=date(2027, 1, 15),
-            inactivity_minutes=30,
+            EspaceOptions(
+                password_recovery=True,
+                online_justification=True,
+                bulletin_publication_date=date(2027, 1, 15),
+                inactivity_minutes=30,
+            ),
         )
     )
 
     assert base.authenticate(token).can(Permission.ABSENCES_JUSTIFY)
-    settings = base.espace_settings(Espace.PARENTS).settings
+    settings = base.espace_settings(Espace.PARENTS).settings.options
     assert (settings.password_recovery, settings.bulletin_publication_date) == (True, date(2027, 1, 15))
 
 
@@ -151,11 +153,13 @@ def test_the_public_page_holds_the_school_its_page_and_its_open_espaces(base: Sc
     base.execute(
         lambda unit: base.change_public_page(
             unit,
-            address="12 rue de la Paix, 75002 Paris",
-            phone="01 23 45 67 89",
-            email="ce@college.example.fr",
-            website="https://college.example.fr",
-            information=None,
+            PublicPage(
+                address="12 rue de la Paix, 75002 Paris",
+                phone="01 23 45 67 89",
+                email="ce@college.example.fr",
+                website="https://college.example.fr",
+                information=None,
+            ),
         )
     )
     base.execute(lambda unit: base.publish_espace(unit, Espace.PARENTS))

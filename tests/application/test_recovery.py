@@ -19,23 +19,11 @@ from application.sessions import LoginAttempt
 from domain.account import Account
 from domain.espaces import Espace
 from domain.password_policy import PasswordRefused, PasswordRule
-from tests.conftest import FIXED_NOW, YEAR
+from domain.school import EspaceOptions
+from tests.conftest import FIXED_NOW, YEAR, MovableClock, join_recovery_mails
 
 NEW_PASSWORD = "Nouveau-mot-de-passe-7"
 EMAIL = "lea.martin@famille.example.fr"
-
-
-class MovableClock:
-    """A clock the test sets forward."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 class Outbox:
@@ -57,12 +45,6 @@ class Outbox:
 
 
 @pytest.fixture
-def clock() -> MovableClock:
-    """Replaces the fixed clock of tests/conftest.py for every registry built in this module."""
-    return MovableClock(FIXED_NOW)
-
-
-@pytest.fixture
 def outbox(base: SchoolYearBase) -> Outbox:
     box = Outbox()
     base.mailer = box
@@ -74,16 +56,10 @@ def head(base: SchoolYearBase) -> int:
 
 
 def allow_recovery(base: SchoolYearBase, espace: Espace, *, allowed: bool = True) -> None:
-    base.execute(
-        lambda unit: base.set_espace_options(
-            unit,
-            espace,
-            password_recovery=allowed,
-            online_justification=False,
-            bulletin_publication_date=None,
-            inactivity_minutes=20,
-        )
+    options = EspaceOptions(
+        password_recovery=allowed, online_justification=False, bulletin_publication_date=None, inactivity_minutes=20
     )
+    base.execute(lambda unit: base.set_espace_options(unit, espace, options))
 
 
 def guardian(base: SchoolYearBase, email: str | None = EMAIL) -> OpenedAccount:
@@ -207,11 +183,11 @@ def test_a_second_request_within_a_minute_is_ignored_and_a_later_one_replaces_th
 ) -> None:
     first = recover(base, outbox, parent.login)
     before = head(base)
-    clock.advance(seconds=59)
+    clock.advance(timedelta(seconds=59))
     base.request_recovery(parent.login)
     assert head(base) == before
 
-    clock.advance(seconds=2)
+    clock.advance(timedelta(seconds=2))
     second = recover(base, outbox, parent.login)
 
     assert len(outbox.mails) == 2
@@ -242,7 +218,7 @@ def test_an_expired_token_is_refused(
     base: SchoolYearBase, outbox: Outbox, parent: OpenedAccount, clock: MovableClock
 ) -> None:
     token = recover(base, outbox, parent.login)
-    clock.advance(minutes=30)
+    clock.advance(timedelta(minutes=30))
     before = head(base)
     with pytest.raises(RecoveryTokenInvalid) as raised:
         base.confirm_recovery(token, NEW_PASSWORD)
@@ -304,9 +280,7 @@ def test_the_expiry_is_written_in_paris_time() -> None:
 def _no_mail_left_behind() -> Iterator[None]:
     """Recovery mails go out on daemon threads: wait for them, so none outlives its test's base."""
     yield
-    for thread in threading.enumerate():
-        if thread.name.startswith("recovery-mail-"):
-            thread.join(timeout=10)
+    join_recovery_mails()
 
 
 def test_the_logs_name_the_login_but_never_the_token(

@@ -14,7 +14,6 @@ import pytest
 from application.account_opening import OpenedAccount, PersonKind
 from application.base import SchoolYearBase
 from application.errors import Unauthenticated
-from application.ports import PasswordHasher
 from application.sessions import (
     EspaceClosed,
     LicenceExhausted,
@@ -32,23 +31,10 @@ from domain.espaces import Espace, Mode
 from domain.login_guard import GuardKind, LoginGuard, LoginLocked
 from domain.school import School
 from domain.session import Session
-from tests.conftest import MovableClock, NewBase
+from tests.conftest import CountingHasher, MovableClock, NewBase
 
 NEW_PASSWORD = "Cahier-de-textes-2026"
 ADDRESS = "10.0.0.1"
-
-
-class CountingHasher:
-    def __init__(self, inner: PasswordHasher) -> None:
-        self.inner = inner
-        self.verifications = 0
-
-    def hash(self, password: str) -> str:
-        return self.inner.hash(password)
-
-    def verify(self, password_hash: str, password: str) -> bool:
-        self.verifications += 1
-        return self.inner.verify(password_hash, password)
 
 
 def accounts(

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -11,6 +10,7 @@ from domain.errors import InvalidValue, RuleViolated
 from domain.espaces import Role
 from domain.permissions import Permission
 from domain.profile import Profile, ProfileKind
+from tests.domain.support import replayed
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 
@@ -27,15 +27,6 @@ def person_account(role: Role, login: str = "lea.durand") -> Account:
 
 def profile(kind: ProfileKind, name: str = "Profil") -> Profile:
     return Profile.define(kind=kind, name=name, permissions=frozenset({Permission.STUDENTS_READ}))
-
-
-def replayed(account: Account) -> Account:
-    """The account rebuilt from its events, as the store would."""
-    copy: Any = None
-    for domain_event in account.collect_events():
-        copy = domain_event.mutate(copy)
-    assert isinstance(copy, Account)
-    return copy
 
 
 def events_of(account: Account) -> list[type]:

@@ -12,19 +12,13 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from domain.errors import DomainError, InvalidValue, RuleViolated
 from domain.guardian import ContactDetails, Guardian
 from domain.values import Relationship
+from tests.domain.support import replay
 
 NO_CONTACT = ContactDetails()
 
 
 def register(civility: str | None = "Mme", contact: ContactDetails = NO_CONTACT) -> Guardian:
     return Guardian.register(last_name="Dupont", first_name="Claire", civility=civility, contact=contact)
-
-
-def replay(events: list[CanMutateAggregate[UUID]]) -> Guardian | None:
-    guardian: Guardian | None = None
-    for event in events:
-        guardian = event.mutate(guardian)
-    return guardian
 
 
 def test_registering_a_guardian_records_their_name_and_contact_details() -> None:

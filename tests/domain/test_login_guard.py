@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from domain.login_guard import FAILURE_WINDOW, FIRST_LOCK, LONGEST_LOCK, GuardKind, LoginGuard, LoginLocked
+from tests.domain.support import replay
 
 NOW = datetime(2026, 11, 24, 8, tzinfo=UTC)
 
@@ -121,13 +122,6 @@ def test_checking_records_nothing() -> None:
         target.check(NOW)
 
     assert target.collect_events() == []
-
-
-def replay(events: list[CanMutateAggregate[UUID]]) -> LoginGuard | None:
-    target: LoginGuard | None = None
-    for event in events:
-        target = event.mutate(target)
-    return target
 
 
 class LoginGuardMachine(RuleBasedStateMachine):

@@ -22,21 +22,13 @@ from domain.profile import (
     ProfileKind,
     default_profiles,
 )
+from tests.domain.support import replay, replayed
 
 READ = frozenset({Permission.STUDENTS_READ, Permission.CLASSES_READ})
 
 
 def define(kind: ProfileKind = ProfileKind.TEACHER, name: str = "Profil 2", **options: Any) -> Profile:
     return Profile.define(kind=kind, name=name, permissions=options.pop("permissions", READ), **options)
-
-
-def replayed(profile: Profile) -> Profile:
-    """The profile rebuilt from its events, as the store would."""
-    copy: Any = None
-    for domain_event in profile.collect_events():
-        copy = domain_event.mutate(copy)
-    assert isinstance(copy, Profile)
-    return copy
 
 
 def state(profile: Profile) -> tuple[Any, ...]:
@@ -231,10 +223,7 @@ class ProfileMachine(RuleBasedStateMachine):
     def replay_gives_the_same_profile(self) -> None:
         events = list(self.profile.pending_events)
         assert len(events) == 1 + self.edits
-        copy: Any = None
-        for domain_event in events:
-            copy = domain_event.mutate(copy)
-        assert state(copy) == state(self.profile)
+        assert state(replay(events)) == state(self.profile)
 
 
 ProfileMachine.TestCase.settings = settings(max_examples=40, stateful_step_count=15, deadline=None)

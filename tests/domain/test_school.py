@@ -14,7 +14,9 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from domain.errors import DomainError, InvalidValue, RuleViolated
 from domain.espaces import FAMILY_ESPACES, Espace, Rubric
-from domain.school import DEFAULT_ADMIN_SEATS, DEFAULT_FAMILY_RUBRICS, PublicPage, School
+from domain.permissions import Permission
+from domain.school import DEFAULT_ADMIN_SEATS, DEFAULT_FAMILY_RUBRICS, EspaceOptions, PublicPage, School
+from tests.domain.support import replay
 
 
 def test_registering_a_school_records_its_uai_name_and_year() -> None:
@@ -58,13 +60,6 @@ def new_school() -> School:
     return school
 
 
-def replay(events: list[CanMutateAggregate[UUID]]) -> School | None:
-    school: School | None = None
-    for event in events:
-        school = event.mutate(school)
-    return school
-
-
 def test_a_new_school_opens_its_staff_espaces_and_keeps_family_ones_stopped() -> None:
     school = new_school()
     assert {e for e, s in school.espaces.items() if s.published} == {
@@ -73,7 +68,7 @@ def test_a_new_school_opens_its_staff_espaces_and_keeps_family_ones_stopped() ->
         Espace.TEACHERS,
     }
     assert all(school.espaces[e].rubrics == DEFAULT_FAMILY_RUBRICS for e in FAMILY_ESPACES)
-    assert all(not s.password_recovery and not s.online_justification for s in school.espaces.values())
+    assert all(s.options == EspaceOptions(False, False, None, 20) for s in school.espaces.values())
     assert (school.admin_seats, school.teacher_seats) == (DEFAULT_ADMIN_SEATS, None)
     assert school.public_page == PublicPage()
 
@@ -126,23 +121,24 @@ def test_choosing_the_same_rubrics_is_refused() -> None:
         new_school().choose_rubrics(Espace.PARENTS, DEFAULT_FAMILY_RUBRICS)
 
 
-def options(**changes: Any) -> dict[str, Any]:
-    return {
+def options(**changes: Any) -> EspaceOptions:
+    chosen = {
         "password_recovery": False,
         "online_justification": False,
         "bulletin_publication_date": None,
         "inactivity_minutes": 20,
         **changes,
     }
+    return EspaceOptions(**chosen)
 
 
 def test_setting_options_records_them() -> None:
     school = new_school()
     school.set_options(
-        Espace.PARENTS, **options(password_recovery=True, online_justification=True, inactivity_minutes=45)
+        Espace.PARENTS, options(password_recovery=True, online_justification=True, inactivity_minutes=45)
     )
-    school.set_options(Espace.STUDENTS, **options(bulletin_publication_date=date(2027, 1, 15)))
-    parents, students = school.espaces[Espace.PARENTS], school.espaces[Espace.STUDENTS]
+    school.set_options(Espace.STUDENTS, options(bulletin_publication_date=date(2027, 1, 15)))
+    parents, students = school.espaces[Espace.PARENTS].options, school.espaces[Espace.STUDENTS].options
     assert (parents.password_recovery, parents.online_justification, parents.inactivity_minutes) == (True, True, 45)
     assert students.bulletin_publication_date == date(2027, 1, 15)
     assert [type(e) for e in school.collect_events()] == [School.EspaceOptionsChanged] * 2
@@ -151,20 +147,45 @@ def test_setting_options_records_them() -> None:
 @pytest.mark.parametrize("espace", [e for e in Espace if e is not Espace.PARENTS])
 def test_only_the_parents_espace_justifies_absences_online(espace: Espace) -> None:
     with pytest.raises(InvalidValue) as raised:
-        new_school().set_options(espace, **options(online_justification=True))
+        new_school().set_options(espace, options(online_justification=True))
     assert raised.value.field == "online_justification"
 
 
 def test_setting_the_same_options_is_refused() -> None:
     with pytest.raises(RuleViolated, match="options of the teachers Espace are unchanged"):
-        new_school().set_options(Espace.TEACHERS, **options())
+        new_school().set_options(Espace.TEACHERS, options())
 
 
 @pytest.mark.parametrize("minutes", [-1, 100_000])
 def test_an_inactivity_delay_out_of_range_is_refused(minutes: int) -> None:
     with pytest.raises(InvalidValue) as raised:
-        new_school().set_options(Espace.PARENTS, **options(inactivity_minutes=minutes))
+        new_school().set_options(Espace.PARENTS, options(inactivity_minutes=minutes))
     assert raised.value.field == "inactivity_minutes"
+
+
+def test_a_family_espace_grants_its_rubrics_and_online_justification_only_with_the_absences() -> None:
+    school = new_school()
+    school.choose_rubrics(Espace.PARENTS, frozenset({Rubric.GRADES, Rubric.COMMUNICATION}))
+    school.set_options(Espace.PARENTS, options(online_justification=True))
+    without_absences = school.espaces[Espace.PARENTS].rubric_permissions()
+    school.choose_rubrics(Espace.PARENTS, frozenset({Rubric.ABSENCES}))
+    with_absences = school.espaces[Espace.PARENTS].rubric_permissions()
+
+    assert without_absences == {
+        Permission.SESSION,
+        Permission.GRADES_READ,
+        Permission.COMMUNICATION_READ,
+        Permission.COMMUNICATION_SEND,
+    }
+    assert with_absences == {Permission.SESSION, Permission.ABSENCES_READ, Permission.ABSENCES_JUSTIFY}
+    assert school.espaces[Espace.STUDENTS].rubric_permissions() == {
+        Permission.SESSION,
+        Permission.STUDENTS_READ,
+        Permission.CLASSES_READ,
+        Permission.STUDENT_ACCESS_HISTORY,
+        Permission.TIMETABLES_READ,
+        Permission.ABSENCES_READ,
+    }
 
 
 @pytest.mark.parametrize("teacher_seats", [30, 50, 80, None])
@@ -206,7 +227,7 @@ PAGE = {
 
 def test_changing_the_public_page_records_it_normalised() -> None:
     school = new_school()
-    school.change_public_page(**PAGE)
+    school.change_public_page(PublicPage(**PAGE))
     assert school.public_page == PublicPage(**{**PAGE, "address": "12 rue de la Paix, 75002 Paris"})
     [changed] = school.collect_events()
     assert isinstance(changed, School.PublicPageChanged)
@@ -214,8 +235,8 @@ def test_changing_the_public_page_records_it_normalised() -> None:
 
 def test_blank_fields_of_the_public_page_are_cleared() -> None:
     school = new_school()
-    school.change_public_page(**PAGE)
-    school.change_public_page(**{**PAGE, "phone": "  ", "information": ""})
+    school.change_public_page(PublicPage(**PAGE))
+    school.change_public_page(PublicPage(**{**PAGE, "phone": "  ", "information": ""}))
     assert (school.public_page.phone, school.public_page.information) == (None, None)
 
 
@@ -233,15 +254,15 @@ def test_blank_fields_of_the_public_page_are_cleared() -> None:
 )
 def test_a_malformed_public_page_field_is_refused_naming_it(field: str, value: str) -> None:
     with pytest.raises(InvalidValue) as raised:
-        new_school().change_public_page(**{**PAGE, field: value})
+        new_school().change_public_page(PublicPage(**{**PAGE, field: value}))
     assert raised.value.field == field
 
 
 def test_an_unchanged_public_page_is_refused() -> None:
     school = new_school()
-    school.change_public_page(**PAGE)
+    school.change_public_page(PublicPage(**PAGE))
     with pytest.raises(RuleViolated, match="public page is unchanged"):
-        school.change_public_page(**PAGE)
+        school.change_public_page(PublicPage(**PAGE))
 
 
 class SchoolMachine(RuleBasedStateMachine):
@@ -294,16 +315,18 @@ class SchoolMachine(RuleBasedStateMachine):
         error = self.attempt(
             lambda: self.school.set_options(
                 espace,
-                password_recovery=recovery,
-                online_justification=justification,
-                bulletin_publication_date=None,
-                inactivity_minutes=20,
+                EspaceOptions(
+                    password_recovery=recovery,
+                    online_justification=justification,
+                    bulletin_publication_date=None,
+                    inactivity_minutes=20,
+                ),
             )
         )
         if justification and espace is not Espace.PARENTS:
             assert isinstance(error, InvalidValue)
         elif error is None:
-            assert self.school.espaces[espace].password_recovery is recovery
+            assert self.school.espaces[espace].options.password_recovery is recovery
         else:
             assert isinstance(error, RuleViolated)
 

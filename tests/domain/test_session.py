@@ -13,6 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from domain.errors import RuleViolated
 from domain.session import CloseReason, Session
+from tests.domain.support import replay
 
 DIGEST = "ab" * 32
 OPENED_AT = datetime(2026, 11, 24, 8, tzinfo=UTC)
@@ -33,13 +34,6 @@ def open_session(digest: str = DIGEST, inactivity_minutes: int = 20) -> Session:
         inactivity_minutes=inactivity_minutes,
         at=OPENED_AT,
     )
-
-
-def replay(events: list[CanMutateAggregate[UUID]]) -> Session | None:
-    session: Session | None = None
-    for event in events:
-        session = event.mutate(session)
-    return session
 
 
 def test_a_new_session_is_open_and_has_read_nothing() -> None:

@@ -13,6 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from domain.errors import DomainError, InvalidValue, RuleViolated
 from domain.student import Student
+from tests.domain.support import replay
 
 
 def enrol(**overrides: Any) -> Student:
@@ -26,13 +27,6 @@ def enrol(**overrides: Any) -> Student:
     }
     values.update(overrides)
     return Student.enrol(**values)
-
-
-def replay(events: list[CanMutateAggregate[UUID]]) -> Student | None:
-    student: Student | None = None
-    for event in events:
-        student = event.mutate(student)
-    return student
 
 
 def test_enrolling_a_student_records_who_they_are_and_their_class() -> None:

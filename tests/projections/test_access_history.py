@@ -124,7 +124,8 @@ def read_students(unit: UnitOfWork, session_id: UUID, count: int, class_code: st
 def populate(base: SchoolYearBase, execute: Execute[Any] = caught_up) -> dict[str, UUID]:
     """Four sessions: an administrator's (closed), a CPE's and a parent's (open), a teacher's (timed out).
 
-    Zoé's record is read twice, by two people; a guardian's record and lists are read too. Logins and
+    Zoé's record is read twice, by two people, and changed once by the CPE; a guardian's record and
+    lists are read too. Logins and
     keep-alives are dated by the service's clock, a fixed morning: 8:00, 8:05, 8:10, 8:20, 8:30.
     """
     zoe, guardian = SUBJECTS[0], SUBJECTS[1]
@@ -135,6 +136,8 @@ def populate(base: SchoolYearBase, execute: Execute[Any] = caught_up) -> dict[st
     execute(base, lambda unit: session(unit, spr).close(CloseReason.LOGOUT))
     cpe = execute(base, lambda unit: new_session(unit, login="CPE", mode="school-life", role="staff", at=minute(10)))
     execute(base, lambda unit: read_student(unit, cpe, zoe, purpose="attendance"))
+    moved = [{"aggregate_id": str(zoe), "event": "Student.MovedToClass"}]
+    execute(base, lambda unit: session(unit, cpe).record_changes(moved))
     execute(
         base,
         lambda unit: session(unit, cpe).consult_record(
@@ -207,7 +210,15 @@ class CloseSession:
     reason: CloseReason
 
 
-Command = OpenSession | KeepAlive | ConsultRecord | ConsultList | Burst | CloseSession
+@dataclass(frozen=True)
+class MakeChanges:
+    """A write command of the session, attributed to it (Session.ChangesMade)."""
+
+    session: int
+    subjects: tuple[int, ...]
+
+
+Command = OpenSession | KeepAlive | ConsultRecord | ConsultList | Burst | CloseSession | MakeChanges
 
 indexes = st.integers(0, 8)
 open_session = st.builds(OpenSession, st.sampled_from(["SPR", "CPE", "PROF", "PARENT"]), st.sampled_from(MODES))
@@ -220,6 +231,7 @@ commands: st.SearchStrategy[Command] = st.one_of(
     st.builds(ConsultList, indexes, st.sampled_from([None, "3A", "4B"]), st.integers(0, 30)),
     st.builds(Burst, indexes, st.lists(st.integers(0, len(SUBJECTS) - 1), min_size=2, max_size=4).map(tuple)),
     st.builds(CloseSession, indexes, st.sampled_from(list(CloseReason))),
+    st.builds(MakeChanges, indexes, st.lists(st.integers(0, len(SUBJECTS) - 1), min_size=1, max_size=3).map(tuple)),
 )
 sequences: st.SearchStrategy[list[Command]] = st.builds(
     lambda opened, rest: [*opened, *rest],
@@ -238,6 +250,7 @@ class AccessModel:
     reads: Counter[UUID] = field(default_factory=Counter)
     record_reads: Counter[UUID] = field(default_factory=Counter)
     list_reads: int = 0
+    changed: Counter[UUID] = field(default_factory=Counter)
 
     minutes: int = 0
 
@@ -283,6 +296,10 @@ class AccessModel:
                 self.reads[chosen] += len(subjects) + 1
                 self.record_reads.update(SUBJECTS[s] for s in subjects)
                 self.list_reads += 1
+            case MakeChanges(_, subjects):
+                changes = [{"aggregate_id": str(SUBJECTS[i]), "event": "Student.MovedToClass"} for i in subjects]
+                execute(base, lambda unit: session(unit, chosen).record_changes(changes))
+                self.changed.update(SUBJECTS[i] for i in subjects)
             case CloseSession(_, reason):
                 execute(base, lambda unit: session(unit, chosen).close(reason))
                 self.open.discard(chosen)
@@ -297,6 +314,7 @@ class AccessModel:
         reads = rows[tables.consultations.name]
         assert Counter(UUID(r["subject_id"]) for r in reads if r["kind"] == "record") == self.record_reads
         assert sum(r["kind"] == "list" for r in reads) == self.list_reads
+        assert Counter(UUID(r["aggregate_id"]) for r in rows[tables.changes.name]) == self.changed
 
 
 def run_all(base: SchoolYearBase, sequence: Sequence[Command], execute: Execute[Any]) -> AccessModel:
