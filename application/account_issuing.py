@@ -44,6 +44,7 @@ from domain.errors import InvalidValue, RuleViolated
 from domain.espaces import Role
 from domain.mail_templates import TemplateKind
 from domain.school import School
+from domain.session import CloseReason
 from domain.values import StaffFunction, parse_choice
 
 log = structlog.get_logger(__name__)
@@ -203,6 +204,7 @@ class AccountIssuing(AccountOpening, DirectoryQueries):
                 raise Forbidden("only the super-administrator may reset the super-administrator's password")
             password = generate_password()
             account.reset_password(password_hash=self.hasher.hash(password))
+            self.close_sessions_of(unit, account.id, CloseReason.PASSWORD_REPLACED)
             return Credentials(login=account.login, password=password)
 
         credentials = self.execute(reset)

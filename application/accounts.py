@@ -12,6 +12,7 @@ from domain.errors import InvalidValue
 from domain.espaces import Role
 from domain.profile import default_profiles
 from domain.school import School
+from domain.session import CloseReason
 
 SUPER_ADMIN_LOGIN = "SPR"
 
@@ -53,4 +54,5 @@ class AccountUseCases(BaseCore):
             raise InvalidValue(f"login {login!r} is not an account of {self.uai} {self.year}", field="login")
         password = generate_password()
         account.reset_password(password_hash=self.hasher.hash(password))
+        self.close_sessions_of(unit, account.id, CloseReason.PASSWORD_REPLACED)
         return Credentials(login=account.login, password=password)

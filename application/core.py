@@ -16,10 +16,12 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from sqlalchemy import Connection, Engine
 
+from application.acting import acting_session
 from application.errors import ConcurrencyConflict
 from application.ports import Clock, LetterPrinter, Mailer, PasswordHasher
 from application.transcodings import DateAsISO
 from application.unit_of_work import A, UnitOfWork
+from domain.session import CloseReason, Session
 from projections.access_history import AccessHistory
 from projections.directory import Directory
 from projections.engine import EventLog, Progress, Projector
@@ -113,6 +115,24 @@ class BaseCore(Application[UUID]):
 
     def catch_up(self, progress: Progress | None = None) -> int:
         return sum(projector.catch_up(progress) for projector in self.projectors.values())
+
+    def close_sessions_of(self, unit: UnitOfWork, account_id: UUID, reason: CloseReason) -> int:
+        """Close every open session of an account (its password was replaced: whoever held it is out).
+
+        The session doing it stays open: it is the one the change is attributed to.
+        """
+        acting = acting_session()
+        with self.reading() as connection:
+            candidates = [
+                item.id for item in self.access_history.open_sessions(connection) if item.account_id == account_id
+            ]
+        closed = 0
+        for session_id in candidates:
+            session = unit.find(Session, session_id)
+            if session is not None and session.is_open and session.id != acting:
+                session.close(reason)
+                closed += 1
+        return closed
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:

@@ -27,6 +27,7 @@ from domain.espaces import MODE_ESPACE, ROLE_MODES, Role
 from domain.mail_templates import TemplateKind
 from domain.password_policy import check_password
 from domain.school import School
+from domain.session import CloseReason
 
 RECOVERY_VALIDITY = timedelta(minutes=30)
 RECOVERY_COOLDOWN = timedelta(minutes=1)
@@ -134,6 +135,7 @@ class RecoveryUseCases(BaseCore):
                 is_current=self.hasher.verify(account.password_hash, new_password),
             )
             account.change_password(password_hash=self.hasher.hash(new_password))
+            self.close_sessions_of(unit, account.id, CloseReason.PASSWORD_REPLACED)
 
         self.execute(confirm)
         log.info("recovery_confirmed", uai=self.uai, account_id=str(account_id))

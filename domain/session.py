@@ -21,6 +21,7 @@ class CloseReason(StrEnum):
     LOGOUT = "logout"
     INACTIVITY = "inactivity"
     CLOSED_BY_ADMIN = "closed-by-admin"
+    PASSWORD_REPLACED = "password-replaced"  # noqa: S105 (a reason, not a password): reset or recovered
 
 
 class Session(Aggregate):

@@ -13,6 +13,7 @@ from structlog.testing import capture_logs
 from adapters.passwords import Argon2Hasher
 from application.account_opening import OpenedAccount, PersonKind
 from application.base import SchoolYearBase
+from application.errors import Unauthenticated
 from application.ports import Mail
 from application.recovery import RecoveryTokenInvalid, french_time, recovery_base
 from application.sessions import LoginAttempt
@@ -212,6 +213,18 @@ def test_confirming_sets_the_password_and_spends_the_token(
     assert not opened.must_change_password
     with pytest.raises(RecoveryTokenInvalid):
         base.confirm_recovery(token, "Encore-un-autre-8")
+
+
+def test_a_recovered_password_closes_the_sessions_opened_with_the_old_one(
+    base: SchoolYearBase, outbox: Outbox, parent: OpenedAccount
+) -> None:
+    earlier = base.log_in(LoginAttempt(login=parent.login, password=parent.password)).token
+    token = recover(base, outbox, parent.login)
+
+    base.confirm_recovery(token, NEW_PASSWORD)
+
+    with pytest.raises(Unauthenticated):
+        base.authenticate(earlier)
 
 
 def test_an_expired_token_is_refused(
