@@ -98,7 +98,7 @@ class BaseCore(Application[UUID]):
                 # A random pause, growing with each attempt, so that racing writers stop colliding in step.
                 time.sleep(secrets.randbelow(RETRY_PAUSE_MS << attempt) / 1000)
                 continue
-            self.catch_up()
+            self.catch_up_after(unit.committed_kinds)
             return result
         raise ConcurrencyConflict(f"the data kept changing under this command; gave up after {MAX_ATTEMPTS} attempts")
 
@@ -115,6 +115,16 @@ class BaseCore(Application[UUID]):
 
     def catch_up(self, progress: Progress | None = None) -> int:
         return sum(projector.catch_up(progress) for projector in self.projectors.values())
+
+    def catch_up_after(self, kinds: set[type]) -> int:
+        """Catch up the projections that read any of these event classes, the ones a command just saved.
+
+        The others have nothing new for the caller to read: their position may stay behind the head
+        over events they do not read (a login is a session's events, which the directory ignores),
+        and a write transaction per projection and command is saved. They catch up at their next
+        event, over everything in between, exactly once as always.
+        """
+        return sum(p.catch_up() for p in self.projectors.values() if p.projection.reads_any(kinds))
 
     def close_sessions_of(self, unit: UnitOfWork, account_id: UUID, reason: CloseReason) -> int:
         """Close every open session of an account (its password was replaced: whoever held it is out).

@@ -28,6 +28,7 @@ class UnitOfWork:
         self._app = app
         self._aggregates: dict[UUID, Aggregate] = {}
         self.events = 0
+        self.committed_kinds: set[type] = set()  # the event classes saved so far: which projections to feed
 
     def __len__(self) -> int:
         return len(self._aggregates)
@@ -121,7 +122,9 @@ class UnitOfWork:
         pending = [a for a in self._aggregates.values() if a.pending_events]
         count = sum(len(a.pending_events) for a in pending)
         if pending:
+            kinds = {type(e) for a in pending for e in a.pending_events}
             self._app.save(*pending)
+            self.committed_kinds |= kinds
         self._aggregates.clear()
         self.events += count
         return count

@@ -65,6 +65,10 @@ class Projection:
     def tables(cls) -> list[Table]:
         return list(cls.metadata.sorted_tables)
 
+    @classmethod
+    def reads_any(cls, event_classes: set[type]) -> bool:
+        return not cls._handlers.keys().isdisjoint(event_classes)
+
     def apply(self, batch: RowBatch, domain_event: DomainEventProtocol[Any]) -> None:
         self._handlers[type(domain_event)](self, batch, domain_event)
 
@@ -96,10 +100,7 @@ class Status:
     projection: str
     position: int
     head: int
-
-    @property
-    def behind(self) -> int:
-        return max(0, self.head - self.position)
+    behind: int  # events it reads between its position and the head
 
 
 class Projector:
@@ -193,4 +194,6 @@ class Projector:
     def status(self) -> Status:
         with self.engine.connect() as connection:
             position = tracking.read_position(connection, self.name)
-        return Status(projection=self.name, position=position, head=self.log.head())
+        head = self.log.head()
+        pending = self.log.read(position, head, head, self.projection.topics()) if position < head else []
+        return Status(projection=self.name, position=position, head=head, behind=len(pending))
