@@ -12,9 +12,8 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, and_, bindparam, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from projections.bulk import bulk_insert
+from projections.bulk import bulk_insert, upsert_many
 
 Row = dict[str, Any]
 Key = Any  # a tuple, or the bare value of a one-column key
@@ -89,7 +88,7 @@ class RowBatch:
             if rows and self.tables_empty:
                 bulk_insert(self.connection, table, list(rows.values()))
             elif rows:
-                self.connection.execute(self._upsert_statement(table), list(rows.values()))
+                upsert_many(self.connection, table, list(rows.values()))
         self.tables_empty = False
         for table, rows in self._updates.items():
             by_columns: dict[tuple[str, ...], list[Row]] = {}
@@ -102,15 +101,6 @@ class RowBatch:
         self._upserts.clear()
         self._updates.clear()
         self._deletes.clear()
-
-    def _upsert_statement(self, table: Table) -> Any:
-        dialect = self.connection.dialect.name
-        insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-        key_names = [column.name for column in table.primary_key.columns]
-        others = {c.name: insert.excluded[c.name] for c in table.columns if c.name not in key_names}
-        if not others:
-            return insert.on_conflict_do_nothing(index_elements=key_names)
-        return insert.on_conflict_do_update(index_elements=key_names, set_=others)
 
     @staticmethod
     def _update_statement(table: Table, key_names: tuple[str, ...], columns: tuple[str, ...]) -> Any:

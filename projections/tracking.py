@@ -27,13 +27,16 @@ def lock_position(connection: Connection, projection: str, application: str) -> 
     On SQLite the transaction already holds the write lock (``BEGIN IMMEDIATE``).
     """
     dialect = connection.dialect.name
+    query = select(tracking.c.notification_id).where(tracking.c.projection == projection)
+    if dialect == "postgresql":
+        query = query.with_for_update()
+    position = connection.execute(query).scalar_one_or_none()
+    if position is not None:  # every time but the first: one cached SELECT, no INSERT to compile
+        return int(position)
     insert = postgresql.insert(tracking) if dialect == "postgresql" else sqlite.insert(tracking)
     connection.execute(
         insert.values(projection=projection, application=application, notification_id=0).on_conflict_do_nothing()
     )
-    query = select(tracking.c.notification_id).where(tracking.c.projection == projection)
-    if dialect == "postgresql":
-        query = query.with_for_update()
     return int(connection.execute(query).scalar_one())
 
 
