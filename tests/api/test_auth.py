@@ -29,10 +29,14 @@ LOGIN_ANSWER = {"token", "must_change_password", "mode", "permissions"}
 
 
 def provisional(school: SchoolClient) -> str:
-    """Give the super-admin a new one-time password, as an operator would: every session must change it."""
+    """Give the super-admin a new one-time password, as an operator would, and log in with it.
+
+    The reset closes the sessions opened with the old password; the new session must change it.
+    """
     base = school.base
     credentials = base.execute(lambda unit: base.reset_password(unit, login=school.credentials.login))
     school.credentials = credentials
+    school.token = school.log_in()
     return credentials.password
 
 
