@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -171,6 +172,28 @@ def journey(mailing_server: tuple[ServerProcess, dict[str, Any]], smtp: SmtpServ
         done(spr.post(school(f"/sessions/{teacher_session['id']}/close"), {}))
         trip.answers["closed teacher"] = teacher_client.get(school("/classes"))
 
+        # The mother turns on the PIN from her phone; her laptop, unknown, must give it, and she is told.
+        phone, laptop = "phone-of-sophie-0001", "laptop-of-sophie-0002"
+        pin = {"password": MOTHER_PASSWORD, "pin": "4827", "device_id": phone}
+        done(mother_client.post("/auth/pin", pin))
+        trip.answers["phone"] = trip.login(trip.logins["mother"], MOTHER_PASSWORD, device_id=phone)
+        trip.answers["laptop"] = trip.login(trip.logins["mother"], MOTHER_PASSWORD, device_id=laptop)
+        seen = len(smtp.collector.envelopes)
+        trip.answers["laptop with pin"] = trip.login(
+            trip.logins["mother"], MOTHER_PASSWORD, device_id=laptop, pin="4827"
+        )
+        trip.answers["unknown device mail"] = Answer(0, "", [body_of(m) for m in mails_after(smtp, seen)])
+
+        # One admin-mode licence: the second head of school is refused, naming who holds it.
+        done(spr.put(school("/licences"), {"admin_seats": 1, "teacher_seats": None}))
+        heads = []
+        for name in ("Proviseur", "Adjoint"):
+            staff_id = spr.created(school("/staff"), {"last_name": name, "first_name": "Anne", "function": "Direction"})
+            heads.append(spr.created(school("/accounts"), {"person_kind": "staff", "person_id": staff_id["id"]}))
+        clients.enter_context(anonymous.first_login(UAI, heads[0]["login"], heads[0]["password"], "Direction-1-2026"))
+        trip.logins["head"] = heads[0]["login"]
+        trip.answers["second head"] = trip.login(heads[1]["login"], heads[1]["password"], mode="admin")
+
         # An attacker: five wrong passwords lock the login, whether it exists or not.
         for _ in range(5):
             trip.answers["wrong password"] = trip.login(trip.logins["mother"], "Wrong-password-1")
@@ -259,6 +282,20 @@ def test_five_wrong_passwords_lock_a_login_and_an_unknown_login_alike(journey: J
     assert set(locked) == set(unknown)
 
 
+def test_a_device_not_recognised_asks_for_the_pin_and_the_owner_is_told(journey: Journey) -> None:
+    expect(journey.answers["phone"], 200)
+    assert expect(journey.answers["laptop"], 401)["type"] == "/problems/pin-required"
+    expect(journey.answers["laptop with pin"], 200)
+    [notice] = journey.answers["unknown device mail"].body
+    assert journey.logins["mother"] in notice
+
+
+def test_a_licence_in_use_refuses_the_next_admin_naming_its_holder(journey: Journey) -> None:
+    problem = expect(journey.answers["second head"], 409)
+    assert problem["type"] == "/problems/licence-exhausted"
+    assert journey.logins["head"] in problem["detail"]
+
+
 def test_the_public_page_needs_no_login(journey: Journey) -> None:
     page = expect(journey.answers["public page"], 200)
     assert (page["uai"], page["name"]) == (UAI, "Lycée Louis-le-Grand")
@@ -273,3 +310,22 @@ def test_a_forgotten_password_is_recovered_once_by_e_mail(journey: Journey) -> N
     assert expect(journey.answers["recovery"], 202) == expect(journey.answers["recovery unknown"], 202)
     expect(journey.answers["confirm"], 204)
     assert expect(journey.answers["confirm again"], 422)["type"] == "/problems/recovery-token-invalid"
+
+
+def test_the_cli_prints_letters_for_a_class_and_the_server_lets_a_student_in(
+    mailing_server: tuple[ServerProcess, dict[str, Any]], journey: Journey, tmp_path: Path
+) -> None:
+    server, _ = mailing_server
+    letters = tmp_path / "lettres-2A.pdf"
+
+    issued = server.deployment.cartable_json(
+        "accounts", "create", "--uai", UAI, "--population", "students", "--class", "2A", "--letters", str(letters)
+    )
+
+    assert letters.read_bytes().startswith(b"%PDF-")
+    assert {item["first_name"]: item["status"] for item in issued["items"]} == {"Léa": "reissued", "Hugo": "reissued"}
+    [lea] = [item for item in issued["items"] if item["first_name"] == "Léa"]
+    with ApiClient(server.url) as anonymous, anonymous.login(UAI, "SPR", SPR_PASSWORD) as spr:
+        done(spr.post(f"/schools/{UAI}/espaces/students/publish", {}))
+        answer = anonymous.post("/auth/login", {"uai": UAI, "login": lea["login"], "password": lea["password"]})
+    assert expect(answer, 200)["mode"] == "students"
