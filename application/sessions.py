@@ -169,15 +169,23 @@ class SessionUseCases(BaseCore):
         profile = self._profile_of(reader, account, mode)
         inactivity = profile.inactivity_minutes if profile else school.espaces[espace].options.inactivity_minutes
         token = f"{self.uai}.{self.year}.{secrets.token_urlsafe(32)}"
+        # Only what changes is loaded again in the write: most logins clear no guard, recognise no device.
+        to_clear = [
+            LoginGuard.create_id(kind, key)
+            for kind, key in guards
+            if (seen := reader.find(LoginGuard, LoginGuard.create_id(kind, key))) is not None and seen.clearable
+        ]
+        remember = second_factor and attempt.remember_device and device is not None
 
         def open_session(unit: UnitOfWork) -> None:
-            for kind, key in guards:
-                guard = unit.find(LoginGuard, LoginGuard.create_id(kind, key))
+            for guard_id in to_clear:
+                guard = unit.find(LoginGuard, guard_id)
                 if guard is not None:
                     guard.clear()
-            fresh = unit.get(Account, account.id, "account")
-            if second_factor and attempt.remember_device and device is not None and device not in fresh.devices:
-                fresh.recognise_device(device, attempt.device_label)
+            if remember and device is not None:
+                fresh = unit.get(Account, account.id, "account")
+                if device not in fresh.devices:
+                    fresh.recognise_device(device, attempt.device_label)
             unit.create(
                 Session(
                     account_id=account.id,

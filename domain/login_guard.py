@@ -90,13 +90,18 @@ class LoginGuard(Aggregate):
         if self.failures >= FAILURES_BEFORE_LOCK[self.kind]:
             self._locked(until=now + min(FIRST_LOCK * 2**self.locks, LONGEST_LOCK))
 
+    @property
+    def clearable(self) -> bool:
+        """Whether a success would change anything (a login guard with failures or locks served)."""
+        return self.kind is GuardKind.LOGIN and bool(self.recent or self.locks)
+
     def clear(self) -> None:
         """A successful login with this login: its owner is back, the next series starts afresh.
 
         Only login guards are cleared: one valid account must not reset the count of an address
         that tries passwords on other logins.
         """
-        if self.kind is GuardKind.LOGIN and (self.recent or self.locks):
+        if self.clearable:
             self._cleared()
 
     @event(AttemptFailed)
