@@ -3,7 +3,7 @@ families, the whole journal for auditors. Reading the journal is itself journale
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID
 
 from application.directory_queries import DirectoryQueries
@@ -11,6 +11,7 @@ from application.permissions import Principal
 from application.sessions import close_idle_sessions
 from domain.account import parse_login
 from domain.errors import InvalidValue
+from domain.values import as_utc
 from projections.access_history_records import ChangeItem, ConsultationItem, SessionItem
 
 SESSION_STATES = {"open": True, "closed": False, "all": None}
@@ -77,6 +78,5 @@ class AccessQueries(DirectoryQueries):
 
 
 def _utc(instant: datetime | None) -> datetime | None:
-    if instant is None:
-        return None
-    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+    """A bound of the journal in UTC (one without a zone is taken as UTC)."""
+    return None if instant is None else as_utc(instant)

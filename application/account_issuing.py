@@ -21,7 +21,7 @@ import structlog
 from eventsourcing.persistence import IntegrityError
 
 from application.account_opening import PERSON_CLASSES, AccountOpening, PersonKind
-from application.accounts import Credentials
+from application.accounts import Credentials, find_account
 from application.directory_queries import DirectoryQueries
 from application.errors import ConcurrencyConflict, Forbidden, NotFound
 from application.mail import send_templated
@@ -39,11 +39,10 @@ from application.populations import (
 )
 from application.ports import ConnectionLetter, SchoolLetterhead
 from application.unit_of_work import UnitOfWork
-from domain.account import Account, parse_login
-from domain.errors import InvalidValue, RuleViolated
+from domain.account import Account
+from domain.errors import RuleViolated
 from domain.espaces import Role
 from domain.mail_templates import TemplateKind
-from domain.school import School
 from domain.session import CloseReason
 from domain.values import StaffFunction, parse_choice
 
@@ -161,7 +160,7 @@ class AccountIssuing(AccountOpening, DirectoryQueries):
             found = members_of(self.directory, connection, chosen, code, self.today())
         if person_ids is not None:
             found = only(found, person_ids, chosen)
-        school = self._school_of()
+        school = self.registered_school()
         issued = self._issue(found, how)
         if how is Delivery.EMAIL:
             items = [self._mail(each, school.name) for each in issued]
@@ -194,10 +193,7 @@ class AccountIssuing(AccountOpening, DirectoryQueries):
         """A new provisional password for one account; only the super-administrator resets their own kind."""
 
         def reset(unit: UnitOfWork) -> Credentials:
-            try:
-                account = unit.find(Account, Account.create_id(parse_login(login)))
-            except InvalidValue:
-                account = None
+            account = find_account(unit, login)
             if account is None:
                 raise NotFound(f"account {login!r} does not exist", field="login")
             if account.role is Role.SUPER_ADMIN and principal.role is not Role.SUPER_ADMIN:
@@ -222,9 +218,6 @@ class AccountIssuing(AccountOpening, DirectoryQueries):
             raise RuleViolated("this service has no mail server: no e-mail can be sent", field="delivery")
         if how is Delivery.LETTERS and self.printer is None:
             raise RuleViolated("this service has no letter printer: no letter can be made", field="delivery")
-
-    def _school_of(self) -> School:
-        return UnitOfWork(self).get(School, School.create_id(self.uai), "school")
 
     # -- issuing --------------------------------------------------------------------------------------
 

@@ -25,6 +25,14 @@ class Credentials:
     password: str
 
 
+def find_account(unit: UnitOfWork, login: str) -> Account | None:
+    """The account of what was typed as a login, or None when there is none or it cannot be a login."""
+    try:
+        return unit.find(Account, Account.create_id(parse_login(login)))
+    except InvalidValue:
+        return None
+
+
 class AccountUseCases(BaseCore):
     """Accounts of one base."""
 
@@ -41,11 +49,6 @@ class AccountUseCases(BaseCore):
         for profile in default_profiles():
             unit.create(profile)
         return Credentials(login=SUPER_ADMIN_LOGIN, password=password)
-
-    def school(self) -> School | None:
-        """The base's school, or None while the base is not registered."""
-        unit = UnitOfWork(self)
-        return unit.find(School, School.create_id(self.uai))
 
     def reset_password(self, unit: UnitOfWork, *, login: str) -> Credentials:
         """Issue a new one-time password (the old one stops working); the store keeps only its hash."""

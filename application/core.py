@@ -21,6 +21,7 @@ from application.errors import ConcurrencyConflict
 from application.ports import Clock, LetterPrinter, Mailer, PasswordHasher
 from application.transcodings import DateAsISO
 from application.unit_of_work import A, UnitOfWork
+from domain.school import School
 from domain.session import CloseReason, Session
 from projections.access_history import AccessHistory
 from projections.directory import Directory
@@ -125,6 +126,16 @@ class BaseCore(Application[UUID]):
         event, over everything in between, exactly once as always.
         """
         return sum(p.catch_up() for p in self.projectors.values() if p.projection.reads_any(kinds))
+
+    def school(self, unit: UnitOfWork | None = None) -> School | None:
+        """The base's school (as ``unit`` holds it, when given), or None while the base is not registered."""
+        return (unit if unit is not None else UnitOfWork(self)).find(School, School.create_id(self.uai))
+
+    def registered_school(self, unit: UnitOfWork | None = None) -> School:
+        """The base's school, which every registered base has."""
+        return (unit if unit is not None else UnitOfWork(self)).get(
+            School, School.create_id(self.uai), f"school {self.uai}"
+        )
 
     def close_sessions_of(self, unit: UnitOfWork, account_id: UUID, reason: CloseReason) -> int:
         """Close every open session of an account (its password was replaced: whoever held it is out).

@@ -90,7 +90,7 @@ class DirectoryQueries(BaseCore):
             items = self.directory.list_guardians(connection)
             scope = self.student_scope(connection, principal)
         if scope is not None:
-            items = [item for item in items if any(child.student_id in scope for child in item.children)]
+            items = [item for item in items if _guardian_in(scope, item)]
         self._journal_list(principal, "guardians", {}, len(items))
         return items
 
@@ -98,7 +98,7 @@ class DirectoryQueries(BaseCore):
         with self.reading() as connection:
             item = self.directory.get_guardian(connection, guardian_id)
             scope = self.student_scope(connection, principal)
-        if item is None or (scope is not None and not any(child.student_id in scope for child in item.children)):
+        if item is None or (scope is not None and not _guardian_in(scope, item)):
             raise NotFound(f"guardian {guardian_id} does not exist")
         self._journal_record(principal, "guardian", guardian_id, GUARDIAN_RECORD)
         return item
@@ -144,3 +144,8 @@ class DirectoryQueries(BaseCore):
 
     def _journal(self, principal: Principal, write: Callable[[Session], None]) -> None:
         self.execute(lambda unit: write(unit.get(Session, principal.session_id, "session")))
+
+
+def _guardian_in(scope: set[UUID], guardian: GuardianItem) -> bool:
+    """A guardian is in a caller's scope through a child who is."""
+    return any(child.student_id in scope for child in guardian.children)

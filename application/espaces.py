@@ -53,7 +53,7 @@ class EspaceUseCases(BaseCore):
     # -- reads ----------------------------------------------------------------------------------------
 
     def espaces_settings(self) -> EspacesView:
-        school = self._settings_school(UnitOfWork(self))
+        school = self.registered_school()
         return EspacesView(
             espaces=[self._view(school, espace) for espace in Espace],
             admin_seats=school.admin_seats,
@@ -61,10 +61,10 @@ class EspaceUseCases(BaseCore):
         )
 
     def espace_settings(self, espace: Espace) -> EspaceView:
-        return self._view(self._settings_school(UnitOfWork(self)), espace)
+        return self._view(self.registered_school(), espace)
 
     def public_page(self) -> PublicPageView:
-        school = self._settings_school(UnitOfWork(self))
+        school = self.registered_school()
         page = school.public_page
         return PublicPageView(
             uai=school.uai,
@@ -81,32 +81,29 @@ class EspaceUseCases(BaseCore):
 
     def publish_espace(self, unit: UnitOfWork, espace: Espace) -> None:
         """Open the Espace: its users may connect again (a published one is a conflict)."""
-        self._settings_school(unit).publish(espace)
+        self.registered_school(unit).publish(espace)
 
     def stop_espace(self, unit: UnitOfWork, espace: Espace) -> None:
         """Close the Espace: new connections through it are refused with ``espace-closed``."""
-        self._settings_school(unit).stop(espace)
+        self.registered_school(unit).stop(espace)
 
     def choose_rubrics(self, unit: UnitOfWork, espace: Espace, rubrics: frozenset[Rubric]) -> None:
         """The sections a family Espace shows; they are the only rights its sessions hold."""
-        self._settings_school(unit).choose_rubrics(espace, rubrics)
+        self.registered_school(unit).choose_rubrics(espace, rubrics)
 
     def set_espace_options(self, unit: UnitOfWork, espace: Espace, options: EspaceOptions) -> None:
         """Every option of the Espace at once; sessions already open keep their inactivity delay."""
-        self._settings_school(unit).set_options(espace, options)
+        self.registered_school(unit).set_options(espace, options)
 
     def change_licences(self, unit: UnitOfWork, *, admin_seats: int, teacher_seats: int | None) -> None:
         """Seats of admin mode and teacher mode; sessions already open keep theirs."""
-        self._settings_school(unit).change_licences(admin_seats=admin_seats, teacher_seats=teacher_seats)
+        self.registered_school(unit).change_licences(admin_seats=admin_seats, teacher_seats=teacher_seats)
 
     def change_public_page(self, unit: UnitOfWork, page: PublicPage) -> None:
         """Replace the page établissement as a whole (a field left out is cleared)."""
-        self._settings_school(unit).change_public_page(page)
+        self.registered_school(unit).change_public_page(page)
 
     # -- helpers --------------------------------------------------------------------------------------
-
-    def _settings_school(self, unit: UnitOfWork) -> School:
-        return unit.get(School, School.create_id(self.uai), f"school {self.uai}")
 
     @staticmethod
     def _view(school: School, espace: Espace) -> EspaceView:

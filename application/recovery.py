@@ -12,28 +12,27 @@ import secrets
 import threading
 from datetime import datetime, timedelta
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 import structlog
 
+from application.accounts import find_account
+from application.calendar import PARIS
 from application.core import BaseCore
 from application.errors import ConcurrencyConflict
 from application.mail import send_templated
 from application.sessions import token_digest
 from application.unit_of_work import UnitOfWork
-from domain.account import Account, parse_login
+from domain.account import Account
 from domain.errors import InvalidValue
 from domain.espaces import MODE_ESPACE, ROLE_MODES, Role
 from domain.mail_templates import TemplateKind
 from domain.password_policy import check_password
-from domain.school import School
 from domain.session import CloseReason
 
 RECOVERY_VALIDITY = timedelta(minutes=30)
 RECOVERY_COOLDOWN = timedelta(minutes=1)
 """A request within this delay of the last token issued is ignored (no mail floods)."""
 
-SCHOOL_TIME = ZoneInfo("Europe/Paris")
 UNUSABLE_LINK = "this recovery link is unknown, already used or expired: ask for a new one"
 
 log = structlog.get_logger(__name__)
@@ -66,7 +65,7 @@ def _token_parts(token: str) -> tuple[str, int, UUID]:
 
 def french_time(instant: datetime) -> str:
     """``24/11/2026 à 09h30``: the school's local time, as a French mail writes it."""
-    local = instant.astimezone(SCHOOL_TIME)
+    local = instant.astimezone(PARIS)
     return f"{local:%d/%m/%Y} à {local:%H}h{local:%M}"
 
 
@@ -76,7 +75,7 @@ class RecoveryUseCases(BaseCore):
     def request_recovery(self, login: str, *, address: str | None = None) -> None:
         """Mail a recovery link if the account may recover its password; never says whether it did."""
         unit = UnitOfWork(self)
-        account = self._account_of(unit, login)
+        account = find_account(unit, login)
         refusal = "unknown-login" if account is None else self._refusal(unit, account)
         if account is None or refusal is not None:
             log.info("recovery_not_issued", uai=self.uai, login=login[:64], reason=refusal, address=address)
@@ -103,7 +102,7 @@ class RecoveryUseCases(BaseCore):
             log.info("recovery_not_issued", uai=self.uai, login=account.login, reason="too-soon", address=address)
             return
         log.info("recovery_issued", uai=self.uai, login=account.login, address=address)
-        school = self._recovery_school(unit)
+        school = self.school(unit)
         variables = {
             "school": school.name if school is not None else self.uai,
             "url": f"{self.public_url}/recovery?token={token}",
@@ -142,16 +141,6 @@ class RecoveryUseCases(BaseCore):
 
     # -- helpers --------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _account_of(unit: UnitOfWork, login: str) -> Account | None:
-        try:
-            return unit.find(Account, Account.create_id(parse_login(login)))
-        except InvalidValue:
-            return None
-
-    def _recovery_school(self, unit: UnitOfWork) -> School | None:
-        return unit.find(School, School.create_id(self.uai))
-
     def _refusal(self, unit: UnitOfWork, account: Account) -> str | None:
         """Why this account may not recover its password by mail now, or None if it may.
 
@@ -160,7 +149,7 @@ class RecoveryUseCases(BaseCore):
         """
         if account.email is None:
             return "no-email"
-        school = self._recovery_school(unit)
+        school = self.school(unit)
         if school is None:
             return "no-school"
         settings = school.espaces[MODE_ESPACE[ROLE_MODES[account.role][0]]]

@@ -12,17 +12,18 @@ import os
 import secrets
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from uuid import UUID
 
 import structlog
 
+from application.accounts import find_account
 from application.core import BaseCore
 from application.errors import Forbidden, Unauthenticated
 from application.mail import send_templated
 from application.permissions import Principal, mode_permissions
 from application.unit_of_work import UnitOfWork
-from domain.account import Account, parse_login, parse_pin
+from domain.account import Account, parse_pin
 from domain.errors import DomainError, InvalidValue, RuleViolated
 from domain.espaces import ESPACE_LABELS, MODE_ESPACE, ROLE_MODES, Mode, Role
 from domain.login_guard import GuardKind, LoginGuard
@@ -30,7 +31,7 @@ from domain.mail_templates import TemplateKind
 from domain.password_policy import check_password
 from domain.profile import Profile
 from domain.school import School
-from domain.session import CloseReason, Session
+from domain.session import CloseReason, Session, idle_past
 from projections.access_history_records import SessionItem
 
 BAD_CREDENTIALS = "unknown login or wrong password"
@@ -148,7 +149,7 @@ class SessionUseCases(BaseCore):
         guards = self._guards(attempt.login, attempt.address)
         reader = UnitOfWork(self)
         self._check_guards(reader, guards, now)
-        account = self._account(reader, attempt.login)
+        account = find_account(reader, attempt.login)
         password_ok = self.hasher.verify(account.password_hash if account else self._decoy_hash(), attempt.password)
         if account is None or not password_ok:
             self._fail(guards, now, account)
@@ -204,7 +205,7 @@ class SessionUseCases(BaseCore):
             )
 
         if mode in LICENSED_MODES and account.role is not Role.SUPER_ADMIN:
-            with self._seats():
+            with self.seats_lock:  # two logins never take the last seat together
                 self._check_licence(school, mode, now)
                 self.execute(open_session)
         else:
@@ -232,12 +233,6 @@ class SessionUseCases(BaseCore):
             guard = unit.find(LoginGuard, LoginGuard.create_id(kind, key))
             if guard is not None:
                 guard.check(now)
-
-    def _account(self, unit: UnitOfWork, login: str) -> Account | None:
-        try:
-            return unit.find(Account, Account.create_id(parse_login(login)))
-        except InvalidValue:
-            return None
 
     def _fail(self, guards: list[tuple[GuardKind, str]], now: datetime, account: Account | None) -> None:
         def record(unit: UnitOfWork) -> None:
@@ -280,14 +275,10 @@ class SessionUseCases(BaseCore):
         return unit.find(Profile, profile_id) if profile_id is not None else None
 
     def _school(self, unit: UnitOfWork) -> School:
-        school = unit.find(School, School.create_id(self.uai))
+        school = self.school(unit)
         if school is None:
             raise Unauthenticated(BAD_CREDENTIALS)
         return school
-
-    def _seats(self) -> threading.Lock:
-        """One login at a time per base counts seats: two logins never take the last seat together."""
-        return self.seats_lock
 
     def _check_licence(self, school: School, mode: Mode, now: datetime) -> None:
         seats = school.admin_seats if mode is Mode.ADMIN else school.teacher_seats
@@ -451,7 +442,7 @@ def _close_if_idle(session: Session, now: datetime) -> bool:
 
 def is_idle(item: SessionItem, now: datetime) -> bool:
     """Whether the read model's session is past its inactivity delay (as :meth:`Session.expired` says)."""
-    return item.inactivity_minutes > 0 and now - item.last_activity_at > timedelta(minutes=item.inactivity_minutes)
+    return idle_past(item.last_activity_at, item.inactivity_minutes, now)
 
 
 def close_idle_sessions(base: BaseCore, now: datetime, items: list[SessionItem]) -> set[UUID]:

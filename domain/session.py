@@ -17,6 +17,11 @@ from domain.ids import natural_id
 KEEP_ALIVE_EVERY = timedelta(minutes=1)
 
 
+def idle_past(last_activity: datetime, inactivity_minutes: int, now: datetime) -> bool:
+    """Idle for longer than the inactivity delay (a delay of 0 never expires)."""
+    return inactivity_minutes > 0 and now - last_activity > timedelta(minutes=inactivity_minutes)
+
+
 class CloseReason(StrEnum):
     LOGOUT = "logout"
     INACTIVITY = "inactivity"
@@ -119,7 +124,7 @@ class Session(Aggregate):
 
     def expired(self, now: datetime) -> bool:
         """Idle for longer than its inactivity delay (a delay of 0 never expires)."""
-        return self.inactivity_minutes > 0 and now - self.last_activity > timedelta(minutes=self.inactivity_minutes)
+        return idle_past(self.last_activity, self.inactivity_minutes, now)
 
     def needs_keep_alive(self, now: datetime) -> bool:
         return self.is_open and now - self.last_activity >= KEEP_ALIVE_EVERY

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import NewType, TypeVar
 
@@ -170,3 +170,8 @@ def sort_key(last_name: str, first_name: str) -> str:
     Cached: a rebuild folds the same names over and over.
     """
     return unicodedata.normalize("NFKD", f"{last_name}\x1f{first_name}").translate(_COMBINING_MARKS).casefold()
+
+
+def as_utc(instant: datetime) -> datetime:
+    """An instant in UTC: stored instants come back without their zone from SQLite (they are UTC)."""
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)

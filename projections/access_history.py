@@ -12,7 +12,7 @@ carries none, so it is dated by its event's timestamp.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 from weakref import WeakKeyDictionary
@@ -20,6 +20,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Connection, Select, select
 
 from domain.session import Session
+from domain.values import as_utc
 from projections.access_history_records import ChangeItem, ConsultationItem, SessionItem
 from projections.access_history_tables import changes, consultations, metadata, sessions
 from projections.batch import RowBatch
@@ -43,7 +44,7 @@ class AccessHistory(Projection):
 
     @handles(Session.Opened)
     def _opened(self, batch: RowBatch, e: Session.Opened) -> None:
-        session_id, at = str(e.originator_id), _utc(e.at)
+        session_id, at = str(e.originator_id), as_utc(e.at)
         batch.upsert(
             sessions,
             {
@@ -68,7 +69,7 @@ class AccessHistory(Projection):
 
     @handles(Session.Active)
     def _active(self, batch: RowBatch, e: Session.Active) -> None:
-        batch.update(sessions, {"id": str(e.originator_id)}, {"last_activity_at": _utc(e.at)})
+        batch.update(sessions, {"id": str(e.originator_id)}, {"last_activity_at": as_utc(e.at)})
 
     @handles(Session.RecordConsulted)
     def _record_consulted(self, batch: RowBatch, e: Session.RecordConsulted) -> None:
@@ -106,7 +107,7 @@ class AccessHistory(Projection):
 
     @handles(Session.ChangesMade)
     def _changes_made(self, batch: RowBatch, e: Session.ChangesMade) -> None:
-        session_id, at = str(e.originator_id), _utc(e.timestamp)
+        session_id, at = str(e.originator_id), as_utc(e.timestamp)
         for position, change in enumerate(e.changes):
             batch.upsert(
                 changes,
@@ -122,10 +123,12 @@ class AccessHistory(Projection):
 
     @handles(Session.Closed)
     def _closed(self, batch: RowBatch, e: Session.Closed) -> None:
-        batch.update(sessions, {"id": str(e.originator_id)}, {"closed_at": _utc(e.timestamp), "close_reason": e.reason})
+        batch.update(
+            sessions, {"id": str(e.originator_id)}, {"closed_at": as_utc(e.timestamp), "close_reason": e.reason}
+        )
 
     def _consulted(self, batch: RowBatch, e: Session.Event, row: dict[str, Any]) -> None:
-        session_id, at = str(e.originator_id), _utc(e.timestamp)
+        session_id, at = str(e.originator_id), as_utc(e.timestamp)
         batch.upsert(consultations, {"session_id": session_id, "version": e.originator_version, "at": at, **row})
         count = self._count(batch, session_id) + 1
         self._counts.setdefault(batch, {})[session_id] = count
@@ -187,7 +190,7 @@ class AccessHistory(Projection):
         return [
             ChangeItem(
                 session_id=UUID(r["session_id"]),
-                at=_utc(r["at"]),
+                at=as_utc(r["at"]),
                 aggregate_id=UUID(r["aggregate_id"]),
                 event=r["event"],
                 login=r["login"],
@@ -213,17 +216,12 @@ class AccessHistory(Projection):
         """
         query = _consultations().limit(limit)
         if since is not None:
-            query = query.where(consultations.c.at >= _utc(since))
+            query = query.where(consultations.c.at >= as_utc(since))
         if until is not None:
-            query = query.where(consultations.c.at < _utc(until))
+            query = query.where(consultations.c.at < as_utc(until))
         if login is not None:
             query = query.where(sessions.c.login == login)
         return [_consultation(r) for r in connection.execute(query).mappings()]
-
-
-def _utc(instant: datetime) -> datetime:
-    """An instant in UTC, as stored: SQLite keeps and compares instants as text, without their zone."""
-    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
 
 
 def _consultations() -> Select[Any]:
@@ -253,9 +251,9 @@ def _session(r: Any) -> SessionItem:
         address=r["address"],
         user_agent=r["user_agent"],
         inactivity_minutes=r["inactivity_minutes"],
-        opened_at=_utc(r["opened_at"]),
-        last_activity_at=_utc(r["last_activity_at"]),
-        closed_at=None if r["closed_at"] is None else _utc(r["closed_at"]),
+        opened_at=as_utc(r["opened_at"]),
+        last_activity_at=as_utc(r["last_activity_at"]),
+        closed_at=None if r["closed_at"] is None else as_utc(r["closed_at"]),
         close_reason=r["close_reason"],
         consultations=r["consultations"],
     )
@@ -264,7 +262,7 @@ def _session(r: Any) -> SessionItem:
 def _consultation(r: Any) -> ConsultationItem:
     return ConsultationItem(
         session_id=UUID(r["session_id"]),
-        at=_utc(r["at"]),
+        at=as_utc(r["at"]),
         kind=r["kind"],
         login=r["login"],
         display_name=r["display_name"],

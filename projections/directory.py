@@ -6,7 +6,6 @@ row; the class history keeps one row per move, keyed by the student's event vers
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -21,7 +20,7 @@ from domain.staff_member import StaffMember
 from domain.student import Student
 from domain.teacher import Teacher
 from domain.teaching_group import TeachingGroup
-from domain.values import sort_key
+from domain.values import as_utc, sort_key
 from projections.batch import RowBatch
 from projections.directory_records import (
     ClassItem,
@@ -400,7 +399,7 @@ class Directory(Projection):
         ).all()
         return StudentRecord(
             student=_student(row),
-            class_history=[ClassMove(class_code=code, since=_utc(since)) for code, since in history],
+            class_history=[ClassMove(class_code=code, since=as_utc(since)) for code, since in history],
             groups=list(
                 connection.execute(
                     select(student_groups.c.group_code)
@@ -486,11 +485,6 @@ class Directory(Projection):
                 for r in connection.execute(query).mappings()
             ]
         return found
-
-
-def _utc(instant: datetime) -> datetime:
-    """Instants are stored in UTC; SQLite hands them back without their zone."""
-    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
 
 
 def _student(r: Any) -> StudentItem:
