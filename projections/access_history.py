@@ -15,9 +15,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 from uuid import UUID
-from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, func, select
 
 from domain.session import Session
 from domain.values import as_utc
@@ -32,13 +31,6 @@ class AccessHistory(Projection):
 
     name = "access_history"
     metadata = metadata
-
-    def __init__(self) -> None:
-        # Each session's count of consultations as this batch has left it. A handler only collects row
-        # changes, so a count cannot be incremented in SQL: it is read once per session and batch (a
-        # session opened in the batch starts at 0, so a rebuild, one batch, never reads) and set whole.
-        # The engine applies each event exactly once (rows and position in one transaction).
-        self._counts: WeakKeyDictionary[RowBatch, dict[str, int]] = WeakKeyDictionary()
 
     # -- handlers ---------------------------------------------------------------------------------
 
@@ -62,10 +54,8 @@ class AccessHistory(Projection):
                 "last_activity_at": at,
                 "closed_at": None,
                 "close_reason": None,
-                "consultations": 0,
             },
         )
-        self._counts.setdefault(batch, {})[session_id] = 0
 
     @handles(Session.Active)
     def _active(self, batch: RowBatch, e: Session.Active) -> None:
@@ -130,26 +120,13 @@ class AccessHistory(Projection):
     def _consulted(self, batch: RowBatch, e: Session.Event, row: dict[str, Any]) -> None:
         session_id, at = str(e.originator_id), as_utc(e.timestamp)
         batch.upsert(consultations, {"session_id": session_id, "version": e.originator_version, "at": at, **row})
-        count = self._count(batch, session_id) + 1
-        self._counts.setdefault(batch, {})[session_id] = count
-        batch.update(sessions, {"id": session_id}, {"consultations": count})
-
-    def _count(self, batch: RowBatch, session_id: str) -> int:
-        """The session's consultations so far: as this batch left them, else as the tables hold them."""
-        known = self._counts.get(batch, {}).get(session_id)
-        if known is not None:
-            return known
-        stored = batch.connection.execute(
-            select(sessions.c.consultations).where(sessions.c.id == session_id)
-        ).scalar_one_or_none()
-        return int(stored or 0)
 
     # -- queries ----------------------------------------------------------------------------------
 
     @staticmethod
     def list_sessions(connection: Connection, *, open_only: bool | None, limit: int = 200) -> list[SessionItem]:
         """The newest sessions first: only the open ones (True), only the closed ones (False), or all (None)."""
-        query = select(sessions).order_by(sessions.c.opened_at.desc(), sessions.c.id.desc()).limit(limit)
+        query = _sessions().order_by(sessions.c.opened_at.desc(), sessions.c.id.desc()).limit(limit)
         if open_only is True:
             query = query.where(sessions.c.closed_at.is_(None))
         elif open_only is False:
@@ -160,7 +137,7 @@ class AccessHistory(Projection):
     def open_sessions(connection: Connection, *, mode: str | None = None) -> list[SessionItem]:
         """Every session not closed yet, newest first; of one mode when given (licences are per mode)."""
         query = (
-            select(sessions)
+            _sessions()
             .where(sessions.c.closed_at.is_(None))
             .order_by(sessions.c.opened_at.desc(), sessions.c.id.desc())
         )
@@ -222,6 +199,18 @@ class AccessHistory(Projection):
         if login is not None:
             query = query.where(sessions.c.login == login)
         return [_consultation(r) for r in connection.execute(query).mappings()]
+
+
+def _sessions() -> Select[Any]:
+    """Sessions with how many reads they journaled, counted from the consultations (never kept apart)."""
+    reads = (
+        select(func.count())
+        .where(consultations.c.session_id == sessions.c.id)
+        .correlate(sessions)
+        .scalar_subquery()
+        .label("consultations")
+    )
+    return select(sessions, reads)
 
 
 def _consultations() -> Select[Any]:

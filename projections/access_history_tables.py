@@ -27,7 +27,6 @@ sessions = Table(
     Column("last_activity_at", DateTime(timezone=True), nullable=False),
     Column("closed_at", DateTime(timezone=True)),
     Column("close_reason", Text),
-    Column("consultations", Integer, nullable=False),
     sqlite_with_rowid=False,
 )
 
