@@ -20,7 +20,7 @@ from uuid import UUID
 import structlog
 from eventsourcing.persistence import IntegrityError
 
-from application.account_opening import PERSON_CLASSES, AccountOpening, PersonKind
+from application.account_opening import PERSON_CLASSES, AccountOpening, PersonKind, role_of
 from application.accounts import Credentials, find_account
 from application.directory_queries import DirectoryQueries
 from application.errors import ConcurrencyConflict, Forbidden, NotFound
@@ -44,17 +44,9 @@ from domain.errors import RuleViolated
 from domain.espaces import Role
 from domain.mail_templates import TemplateKind
 from domain.session import CloseReason
-from domain.values import StaffFunction, parse_choice
+from domain.values import parse_choice
 
 log = structlog.get_logger(__name__)
-
-
-KIND_ROLES: dict[PersonKind, Role] = {
-    PersonKind.STUDENT: Role.STUDENT,
-    PersonKind.GUARDIAN: Role.GUARDIAN,
-    PersonKind.TEACHER: Role.TEACHER,
-    PersonKind.STAFF: Role.STAFF,
-}
 
 
 class Delivery(StrEnum):
@@ -185,7 +177,7 @@ class AccountIssuing(AccountOpening, DirectoryQueries):
         kinds = {POPULATION_KINDS[chosen].value} if chosen is not None else None
         with self.reading() as connection:
             rows = self.directory.accounts_list(connection, kinds)
-        items = [_account_item(row, row["must_change_password"]) for row in rows if row_in(row, chosen)]
+        items = [_account_item(row) for row in rows if row_in(row, chosen)]
         self._journal_or_log(principal, "accounts", {"population": chosen.value} if chosen else {}, len(items))
         return items
 
@@ -312,17 +304,16 @@ def _item(issued: _Issued, password: str | None, status: IssueStatus | None = No
     )
 
 
-def _account_item(row: dict[str, Any], must_change_password: bool) -> AccountItem:
+def _account_item(row: dict[str, Any]) -> AccountItem:
     kind = PersonKind(row["person_kind"])
-    aesh = kind is PersonKind.STAFF and row["function"] == StaffFunction.AESH.value
     return AccountItem(
         account_id=row["account_id"],
         person_id=row["person_id"],
         person_kind=kind,
-        role=Role.SUPPORT_ASSISTANT if aesh else KIND_ROLES[kind],
+        role=role_of(kind, row["function"]),
         login=row["login"],
         first_name=row["first_name"],
         last_name=row["last_name"],
         detail=row["class_code"] or row["function"],
-        must_change_password=must_change_password,
+        must_change_password=row["must_change_password"],
     )

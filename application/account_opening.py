@@ -67,7 +67,7 @@ class AccountOpening(BaseCore):
         first_name: str = person.__dict__["first_name"]
         last_name: str = person.__dict__["last_name"]
         email = _email_of(person)
-        role = _role_of(person)
+        role = role_of(person_kind, person.function if isinstance(person, StaffMember) else None)
 
         def taken(login: str) -> bool:
             return unit.find(Account, Account.create_id(login)) is not None
@@ -105,10 +105,19 @@ class AccountOpening(BaseCore):
         )
 
 
-def _role_of(person: ExternallyIdentified) -> Role:
-    if isinstance(person, StaffMember):
-        return Role.SUPPORT_ASSISTANT if person.function == StaffFunction.AESH.value else Role.STAFF
-    return {Student: Role.STUDENT, Guardian: Role.GUARDIAN, Teacher: Role.TEACHER}[type(person)]
+KIND_ROLES: dict[PersonKind, Role] = {
+    PersonKind.STUDENT: Role.STUDENT,
+    PersonKind.GUARDIAN: Role.GUARDIAN,
+    PersonKind.TEACHER: Role.TEACHER,
+    PersonKind.STAFF: Role.STAFF,
+}
+
+
+def role_of(kind: PersonKind, function: str | None = None) -> Role:
+    """The role a person's account has: a staff member whose function is AESH is a support assistant."""
+    if kind is PersonKind.STAFF and function == StaffFunction.AESH.value:
+        return Role.SUPPORT_ASSISTANT
+    return KIND_ROLES[kind]
 
 
 def _email_of(person: ExternallyIdentified) -> str | None:
