@@ -7,15 +7,14 @@ the list is read from the ``profiles`` read model.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from uuid import UUID
 
+from application.accounts import find_account
 from application.core import BaseCore
 from application.errors import NotFound
 from application.unit_of_work import UnitOfWork
-from domain.account import Account, parse_login
-from domain.errors import InvalidValue, RuleViolated
+from domain.account import Account
 from domain.permissions import CATALOGUE, PermissionEntry, parse_permissions
 from domain.profile import Profile, ProfileKind
 from domain.staff_member import StaffMember
@@ -90,17 +89,12 @@ class ProfileUseCases(BaseCore):
 
     def assign_profile(self, unit: UnitOfWork, *, login: str, profile_id: UUID) -> None:
         """The profile of school-life mode (staff) or teacher mode (teachers)."""
-        account = _account(unit, login)
-        profile = _profile(unit, profile_id, "profile_id")
-        with _blaming("profile_id"):
-            account.assign_profile(profile)
+        _account(unit, login).assign_profile(_profile(unit, profile_id, "profile_id"))
 
     def change_group(self, unit: UnitOfWork, *, login: str, group_id: UUID | None) -> None:
         """The group whose rights a staff account has in admin mode; None takes admin mode away."""
-        account = _account(unit, login)
         group = _profile(unit, group_id, "group_id") if group_id is not None else None
-        with _blaming("group_id"):
-            account.change_group(group)
+        _account(unit, login).change_group(group)
 
     # -- support assistants ---------------------------------------------------------------------------
 
@@ -120,10 +114,7 @@ def _natural_key(profile: Profile) -> str:
 
 def _account(unit: UnitOfWork, login: str) -> Account:
     """The account of a login from the path; a login that cannot exist is just as unknown."""
-    try:
-        account = unit.find(Account, Account.create_id(parse_login(login)))
-    except InvalidValue:
-        account = None
+    account = find_account(unit, login)
     if account is None:
         raise NotFound(f"account {login!r} does not exist")
     return account
@@ -134,14 +125,3 @@ def _profile(unit: UnitOfWork, profile_id: UUID, field: str) -> Profile:
     if profile is None:
         raise NotFound(f"{field.removesuffix('_id')} {profile_id} does not exist", field=field)
     return profile
-
-
-@contextmanager
-def _blaming(field: str) -> Iterator[None]:
-    """The account's refusal names the body field that caused it, so a client shows it there."""
-    try:
-        yield
-    except RuleViolated as error:
-        if error.field is not None:
-            raise
-        raise RuleViolated(error.message, field=field) from None
