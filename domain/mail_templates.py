@@ -28,6 +28,7 @@ class TemplateKind(StrEnum):
     CREDENTIALS = "credentials"  # a login and a provisional password
     UNKNOWN_DEVICE = "unknown-device"  # someone connected from a device not recognised
     PASSWORD_RECOVERY = "password-recovery"  # noqa: S105 (a kind of mail: a link holding a single-use token)
+    ABSENCE = "absence"  # a child was marked absent at a lesson
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ VARIABLES: Mapping[TemplateKind, frozenset[str]] = {
     TemplateKind.CREDENTIALS: frozenset({"login", "password", "first_name", "last_name", "school", "url"}),
     TemplateKind.UNKNOWN_DEVICE: frozenset({"login", "first_name", "last_name", "school", "when", "address", "device"}),
     TemplateKind.PASSWORD_RECOVERY: frozenset({"login", "first_name", "last_name", "school", "url", "expires"}),
+    TemplateKind.ABSENCE: frozenset({"guardian", "student", "date", "time", "lesson", "school", "url"}),
 }
 """The variables each kind of template may use."""
 
@@ -49,6 +51,7 @@ REQUIRED_IN_BODY: Mapping[TemplateKind, frozenset[str]] = {
     TemplateKind.CREDENTIALS: frozenset({"login", "password"}),
     TemplateKind.UNKNOWN_DEVICE: frozenset(),
     TemplateKind.PASSWORD_RECOVERY: frozenset({"url"}),
+    TemplateKind.ABSENCE: frozenset({"student", "date", "time"}),
 }
 """What a mail of the kind is useless without."""
 
@@ -56,6 +59,7 @@ SECRETS: Mapping[TemplateKind, frozenset[str]] = {
     TemplateKind.CREDENTIALS: frozenset({"password"}),
     TemplateKind.UNKNOWN_DEVICE: frozenset(),
     TemplateKind.PASSWORD_RECOVERY: frozenset({"url"}),
+    TemplateKind.ABSENCE: frozenset(),
 }
 """Variables never allowed in a subject: subjects show in notifications and in the service's logs."""
 
@@ -138,6 +142,22 @@ def _braced(names: list[str]) -> str:
 
 
 DEFAULT_TEMPLATES: dict[TemplateKind, MailTemplate] = {
+    TemplateKind.ABSENCE: MailTemplate(
+        subject="{school} : absence de {student}",
+        body=(
+            "Bonjour {guardian},\n"
+            "\n"
+            "{student} a été noté(e) absent(e) le {date} à {time} ({lesson}).\n"
+            "\n"
+            "Si vous connaissez le motif de cette absence, merci de le signaler à la vie scolaire,\n"
+            "ou en ligne depuis l’Espace Parents lorsque l’établissement le permet : {url}\n"
+            "\n"
+            "Cordialement,\n"
+            "La vie scolaire, {school}\n"
+            "\n"
+            "Ce message a été envoyé automatiquement, merci de ne pas y répondre.\n"
+        ),
+    ),
     TemplateKind.CREDENTIALS: MailTemplate(
         subject="Vos identifiants {school}",
         body=(

@@ -11,7 +11,7 @@ from domain.errors import RuleViolated
 from domain.external_ids import ExternallyIdentified
 from domain.ids import natural_id
 from domain.school_class import parse_class_code
-from domain.values import Sex, parse_birth_date, parse_choice, parse_ine, parse_text
+from domain.values import MealPlan, Sex, parse_birth_date, parse_choice, parse_ine, parse_text
 
 
 class Student(ExternallyIdentified):
@@ -60,6 +60,16 @@ class Student(ExternallyIdentified):
     class Readmitted(Aggregate.Event):
         """A student who had left is back in the school's files."""
 
+    class MealPlanChanged(Aggregate.Event):
+        """Externe, demi-pensionnaire or interne: who the canteen register expects."""
+
+        meal_plan: str
+
+    class ExitAuthorisationChanged(Aggregate.Event):
+        """Whether the student may leave the school when they have no lesson (else: permanence)."""
+
+        authorised: bool
+
     @staticmethod
     def create_id(ine: str | None) -> UUID:
         return natural_id("student", ine) if ine else uuid4()
@@ -104,6 +114,8 @@ class Student(ExternallyIdentified):
         self.class_code = class_code
         self.groups: set[str] = set()
         self.left_on: date | None = None
+        self.meal_plan = MealPlan.EXTERNAL
+        self.exit_authorised = False
 
     def move_to_class(self, class_code: str) -> None:
         """Move the student to another class; the old one stays in the history."""
@@ -179,6 +191,25 @@ class Student(ExternallyIdentified):
     @event(Readmitted)
     def _readmitted(self) -> None:
         self.left_on = None
+
+    def change_meal_plan(self, meal_plan: str) -> None:
+        plan = parse_choice(MealPlan, meal_plan, "meal_plan")
+        if plan is self.meal_plan:
+            raise RuleViolated(f"the student's meal plan is already {plan.value}", field="meal_plan")
+        self._meal_plan_changed(meal_plan=plan.value)
+
+    @event(MealPlanChanged)
+    def _meal_plan_changed(self, *, meal_plan: str) -> None:
+        self.meal_plan = MealPlan(meal_plan)
+
+    def authorise_exit(self, authorised: bool) -> None:
+        if authorised == self.exit_authorised:
+            raise RuleViolated("the student's exit authorisation is unchanged", field="authorised")
+        self._exit_authorisation_changed(authorised=authorised)
+
+    @event(ExitAuthorisationChanged)
+    def _exit_authorisation_changed(self, *, authorised: bool) -> None:
+        self.exit_authorised = authorised
 
 
 def _parse_sex(sex: str | None) -> str | None:

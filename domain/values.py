@@ -40,6 +40,14 @@ class Sex(StrEnum):
     MALE = "M"
 
 
+class MealPlan(StrEnum):
+    """Régime: whether the student eats at the canteen (SIECLE ``CODE_REGIME``)."""
+
+    EXTERNAL = "external"  # externe
+    HALF_BOARD = "half-board"  # demi-pensionnaire
+    BOARDER = "boarder"  # interne
+
+
 class StaffFunction(StrEnum):
     """What a staff member does in the school, with the labels the field uses."""
 
