@@ -20,7 +20,7 @@ from domain.staff_member import StaffMember
 from domain.student import Student
 from domain.teacher import Teacher
 from domain.teaching_group import TeachingGroup
-from domain.values import as_utc, sort_key
+from domain.values import MealPlan, as_utc, sort_key
 from projections.batch import RowBatch
 from projections.directory_records import (
     ClassItem,
@@ -39,10 +39,12 @@ from projections.directory_tables import (
     assignments,
     class_history,
     classes,
+    exit_authorisations,
     external_ids,
     groups,
     guardian_links,
     guardians,
+    meal_plans,
     metadata,
     services,
     staff,
@@ -126,6 +128,22 @@ class Directory(Projection):
     @handles(Student.LeftGroup)
     def _student_left_group(self, batch: RowBatch, e: Student.LeftGroup) -> None:
         batch.delete(student_groups, {"student_id": str(e.originator_id), "group_code": e.group_code})
+
+    @handles(Student.MealPlanChanged)
+    def _student_meal_plan(self, batch: RowBatch, e: Student.MealPlanChanged) -> None:
+        key = {"student_id": str(e.originator_id)}
+        if e.meal_plan == MealPlan.EXTERNAL:
+            batch.delete(meal_plans, key)
+        else:
+            batch.upsert(meal_plans, {**key, "meal_plan": e.meal_plan})
+
+    @handles(Student.ExitAuthorisationChanged)
+    def _student_exit(self, batch: RowBatch, e: Student.ExitAuthorisationChanged) -> None:
+        key = {"student_id": str(e.originator_id)}
+        if e.authorised:
+            batch.upsert(exit_authorisations, key)
+        else:
+            batch.delete(exit_authorisations, key)
 
     @handles(Student.Left)
     def _student_left(self, batch: RowBatch, e: Student.Left) -> None:

@@ -110,6 +110,22 @@ student_groups = Table(
     sqlite_with_rowid=False,
 )
 
+# Régime and exit authorisation: a row only for students who are not external / who may leave.
+meal_plans = Table(
+    "directory_meal_plans",
+    metadata,
+    Column("student_id", String(36), primary_key=True),
+    Column("meal_plan", String(12), nullable=False),
+    sqlite_with_rowid=False,
+)
+
+exit_authorisations = Table(
+    "directory_exit_authorisations",
+    metadata,
+    Column("student_id", String(36), primary_key=True),
+    sqlite_with_rowid=False,
+)
+
 groups = Table(
     "directory_groups",
     metadata,
