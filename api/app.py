@@ -21,6 +21,7 @@ from api.middleware import RequestIdMiddleware
 from api.openapi import build_openapi
 from api.problems import Problem, domain_error_handler, problem_handler
 from api.routes import (
+    absences,
     access,
     accounts,
     auth,
@@ -32,8 +33,10 @@ from api.routes import (
     profiles,
     public,
     recovery,
+    registers,
     staff,
     students,
+    timetables,
 )
 from application.registry import Bases
 from domain.errors import DomainError
@@ -51,6 +54,9 @@ ENDPOINTS: list[Endpoint] = [
     *access.endpoints,
     *public.endpoints,
     *recovery.endpoints,
+    *timetables.endpoints,
+    *registers.endpoints,
+    *absences.endpoints,
 ]
 
 log = structlog.get_logger("api")

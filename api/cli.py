@@ -18,6 +18,7 @@ from rich.table import Table
 from api.bootstrap import build_bases
 from api.cli_accounts import accounts_cli
 from api.cli_import import import_files
+from api.cli_registers import registers_cli
 from api.cli_runtime import (
     USAGE_ERROR,
     AsJson,
@@ -128,6 +129,7 @@ def _show_demo(runtime: Runtime, installed: InstalledDemo, as_json: bool) -> Non
             {
                 **credentials_json(report.uai, report.year, credentials),
                 "students": report.students,
+                "lessons": report.lessons,
                 "events": report.events,
                 "seconds": round(report.seconds, 3),
             }
@@ -135,7 +137,7 @@ def _show_demo(runtime: Runtime, installed: InstalledDemo, as_json: bool) -> Non
         return
     runtime.out.print(
         f"Loaded a demo school into [bold]{report.uai}[/bold] for {school_year(report.year)}: "
-        f"{report.students:,} students, {report.events:,} events in {report.seconds:.2f} s "
+        f"{report.students:,} students, {report.lessons:,} lessons, {report.events:,} events in {report.seconds:.2f} s "
         f"({report.append_rate:,.0f} events/s appended)."
     )
     show_credentials(runtime, report.uai, report.year, credentials)
@@ -251,6 +253,7 @@ def make_cli(bases_factory: BasesFactory = build_bases) -> typer.Typer:
     cli.add_typer(school, name="school")
     cli.add_typer(account, name="account")
     cli.add_typer(accounts_cli(), name="accounts")
+    cli.add_typer(registers_cli(), name="registers")
     cli.add_typer(projections, name="projections")
     cli.command("demo")(load_demo)
     cli.command("import")(import_files)

@@ -21,7 +21,7 @@ MAX_SHOWN_REJECTIONS = 50
 def import_files(
     ctx: typer.Context,
     *,
-    kind: Annotated[str, typer.Argument(help="siecle, sts or onde.")],
+    kind: Annotated[str, typer.Argument(help="siecle, sts, onde or timetable.")],
     files: Annotated[list[Path], typer.Argument(help="The files (.xml, .csv, or the .zip the system delivers).")],
     uai: Uai,
     year: Year = None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -80,6 +81,24 @@ class Call:
         if not isinstance(self.body, kind):
             raise RuntimeError(f"the route did not declare a {kind.__name__} body")
         return self.body
+
+    def query_date(self, name: str, default: date | None = None) -> date | None:
+        """An ISO date from the query (``2026-11-24``); a malformed one is a 422 naming it."""
+        value = self.query.get(name)
+        if not value:
+            return default
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            message = f"{name} {value!r} is not an ISO 8601 date, e.g. 2026-11-24"
+            raise Problem(422, "invalid-value", message, [FieldError(name, message)]) from None
+
+    def path_date(self, name: str) -> date:
+        """A date in the path: a malformed one names nothing that exists, so it is a 404."""
+        try:
+            return date.fromisoformat(self.path[name])
+        except ValueError:
+            raise Problem(404, "not-found", f"no occurrence on {self.path[name]!r}") from None
 
     def path_id(self, name: str, what: str) -> UUID:
         """An id from the path; a malformed one names nothing that exists, so it is a 404."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from application.core import BaseCore
 from application.passwords import generate_password
 from application.unit_of_work import UnitOfWork
+from domain.absence_reason import DEFAULT_REASONS, AbsenceReason
 from domain.account import Account, parse_login
 from domain.errors import InvalidValue
 from domain.espaces import Role
@@ -48,6 +49,8 @@ class AccountUseCases(BaseCore):
         )
         for profile in default_profiles():
             unit.create(profile)
+        for code, label, kind, flags in DEFAULT_REASONS:
+            unit.create(AbsenceReason.define(code=code, label=label, kind=kind.value, flags=flags))
         return Credentials(login=SUPER_ADMIN_LOGIN, password=password)
 
     def reset_password(self, unit: UnitOfWork, *, login: str) -> Credentials:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from application.absences import AbsenceUseCases
 from application.access_queries import AccessQueries
 from application.account_issuing import AccountIssuing
 from application.account_opening import AccountOpening
@@ -11,6 +12,7 @@ from application.espaces import EspaceUseCases
 from application.imports.importer import ImportUseCases
 from application.profiles import ProfileUseCases
 from application.recovery import RecoveryUseCases
+from application.registers import RegisterUseCases
 from application.sessions import SessionUseCases
 
 
@@ -25,6 +27,8 @@ class SchoolYearBase(
     ProfileUseCases,
     EspaceUseCases,
     RecoveryUseCases,
+    RegisterUseCases,
+    AbsenceUseCases,
 ):
     """One school in one year. The name is fixed: it names the PostgreSQL tables of every base."""
 

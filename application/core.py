@@ -24,9 +24,11 @@ from application.unit_of_work import A, UnitOfWork
 from domain.school import School
 from domain.session import CloseReason, Session
 from projections.access_history import AccessHistory
+from projections.attendance import Attendance
 from projections.directory import Directory
 from projections.engine import EventLog, Progress, Projector
 from projections.profiles import Profiles
+from projections.timetables import Timetables
 
 R = TypeVar("R")
 
@@ -69,10 +71,11 @@ class BaseCore(Application[UUID]):
         self.directory = Directory()
         self.access_history = AccessHistory()
         self.profiles = Profiles()
+        self.timetables = Timetables()
         log_of_events = EventLog(application_name=self.name, recorder=self.recorder, mapper=self.mapper)
         self.projectors: dict[str, Projector] = {
             projection.name: Projector(projection, views, log_of_events)
-            for projection in (self.directory, self.access_history, self.profiles)
+            for projection in (self.directory, self.access_history, self.profiles, self.timetables, Attendance())
         }
         for projector in self.projectors.values():
             projector.create_tables()

@@ -10,29 +10,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from application.core import BaseCore
 from application.imports.context import ImportContext
 from application.imports.guardians import import_guardians
 from application.imports.records import FileRefused, ParsedFile
 from application.imports.report import ImportReport
 from application.imports.staff import import_people, import_services, import_structure
 from application.imports.students import import_students, mark_absent_as_left
+from application.imports.timetable import TimetableImport, import_alternations, import_lessons
+from application.timetable import TimetableUseCases
 from application.unit_of_work import UnitOfWork
 from domain.errors import InvalidValue
 from domain.import_run import ImportRun
+from domain.school_calendar import monday_of
 from domain.values import parse_uai
 from projections.directory_index import read_index
+from projections.timetables import Timetables
 
 # Which file kinds each import takes: the readers say which kind a file is.
 IMPORT_KINDS: dict[str, set[str]] = {
     "siecle": {"siecle-students", "siecle-guardians", "siecle-nomenclature"},
     "sts": {"sts"},
     "onde": {"onde-students", "onde-guardians", "onde-teachers"},
+    "timetable": {"edt-sts", "timetable-csv"},
 }
 
 
-class ImportUseCases(BaseCore):
-    """Imports from SIECLE, STS-WEB and ONDE into this base."""
+class ImportUseCases(TimetableUseCases):
+    """Imports from SIECLE, STS-WEB, ONDE and timetable software into this base."""
 
     def import_files(
         self, kind: str, files: Sequence[ParsedFile], *, force_uai: bool = False, dry_run: bool = False
@@ -49,6 +53,8 @@ class ImportUseCases(BaseCore):
             unit.prefetch(index.known_people())
             context = ImportContext(unit=unit, index=index, report=report, today=self.today())
             _import(context, files)
+            if kind == "timetable":
+                self._import_timetable(context, files)
             changes = unit.pending_events
             # The import's own event is counted in the report it records, so both reports agree.
             report.events = changes + 1 if changes and not dry_run else changes
@@ -61,6 +67,20 @@ class ImportUseCases(BaseCore):
             report.events = 0
             return report
         return self.execute(run)
+
+    def _import_timetable(self, context: ImportContext, files: Sequence[ParsedFile]) -> None:
+        """Alternations, then lessons; then the registers already made follow the changed lessons."""
+        days = self.calendar_days()
+        today = self.today()
+        since = monday_of(today if today >= days.first_day else days.first_day)
+        with self.reading() as connection:
+            exists = Timetables.calendar(connection) is not None
+            imported = Timetables.imported_lessons(connection)
+        step = TimetableImport(calendar=days, calendar_exists=exists, since=since, imported=imported)
+        import_alternations(context, step, [a for parsed in files for a in parsed.alternations])
+        import_lessons(context, step, [lesson for parsed in files for lesson in parsed.lessons])
+        for plan in step.changed:
+            self.follow_registers(context.unit, plan, step.calendar, step.since)
 
     def _check(self, kind: str, files: Sequence[ParsedFile], *, force_uai: bool) -> str | None:
         """Refuse files of another kind, school or year; returns the UAI a forced import overrode."""

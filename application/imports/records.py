@@ -8,7 +8,7 @@ that cannot be read at all is refused as a whole with :class:`FileRefused` befor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 
 from domain.errors import DomainError
 
@@ -155,6 +155,39 @@ class SubjectEntry:
     long_label: str | None
 
 
+@dataclass(frozen=True)
+class AlternationEntry:
+    """A week alternation of a timetable file (EDT_STS ``ALTERNANCE``): its code and the weeks it holds."""
+
+    origin: Origin
+    code: str
+    label: str | None
+    weeks: tuple[date, ...]  # the Monday of each week (DATE_DEBUT_SEMAINE)
+
+
+@dataclass(frozen=True)
+class LessonEntry:
+    """One weekly lesson (EDT_STS ``COURS`` under its service and teacher, a row of our timetable CSV).
+
+    ``None`` marks a value missing or unreadable in the file: the import rejects the record and says why.
+    """
+
+    origin: Origin
+    subject_code: str | None
+    subject_label: str | None
+    class_code: str | None  # the division's lesson
+    group_code: str | None  # the group's lesson
+    teachers: tuple[str, ...]  # STS INDIVIDU@ID; in the CSV also a teacher's id or "NOM Prénom"
+    weekday: int | None  # 1 = Monday … 6 = Saturday
+    start: time | None
+    duration: int | None  # minutes
+    alternation: str | None = None  # H (every week), A, B or another code of the file's alternations
+    week_dates: tuple[date, ...] = ()  # an explicit list of weeks (their Mondays) instead of an alternation
+    room: str | None = None
+    kind: str = "lesson"  # lesson | permanence | cdi (study hall, documentation centre)
+    course_mode: str = "CG"
+
+
 @dataclass
 class ParsedFile:
     """Everything one file holds; readers fill the lists that their format has."""
@@ -168,5 +201,7 @@ class ParsedFile:
     groups: list[GroupEntry] = field(default_factory=list)
     services: list[ServiceEntry] = field(default_factory=list)
     subjects: list[SubjectEntry] = field(default_factory=list)
+    alternations: list[AlternationEntry] = field(default_factory=list)
+    lessons: list[LessonEntry] = field(default_factory=list)
     # Entries the reader could not even turn into a record (a row with too few fields…): (origin, reason).
     unreadable: list[tuple[Origin, str]] = field(default_factory=list)

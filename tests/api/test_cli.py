@@ -17,6 +17,7 @@ from application.base import SchoolYearBase
 from application.errors import Unauthenticated
 from application.ports import Clock
 from application.sessions import LoginAttempt
+from domain.absence_reason import DEFAULT_REASONS
 from domain.profile import default_profiles
 from projections.directory import Directory
 from tests.api.cli_support import Operator
@@ -113,10 +114,10 @@ def test_demo_creates_the_base_and_prints_its_figures(operator: Operator) -> Non
     school = operator.base().school()
     assert school is not None
     assert school.name == "Lycée Louis-le-Grand"
-    assert demo.keys() == {"uai", "year", "login", "password", "students", "events", "seconds"}
+    assert demo.keys() == {"uai", "year", "login", "password", "students", "lessons", "events", "seconds"}
     assert (demo["uai"], demo["year"], demo["students"]) == (UAI, YEAR, STUDENTS)
     # The school, its SPR account and its default profiles come first.
-    assert demo["events"] == operator.head() - 2 - len(default_profiles())
+    assert demo["events"] == operator.head() - 2 - len(default_profiles()) - len(DEFAULT_REASONS)
     assert logs_in(operator.base(), "SPR", demo["password"])
 
 

@@ -103,3 +103,40 @@ def test_readers_of_one_session_all_get_their_answer_and_their_journal_line(scho
 
     assert [r.status_code for r in responses] == [200] * WRITERS
     assert len(school.journal(head)) == WRITERS
+
+
+def test_people_marking_one_register_at_once_lose_no_mark(school_on_each_backend: SchoolClient) -> None:
+    school = school_on_each_backend
+    school.open_class("3A")
+    students = [school.enrol("Martin", f"Élève{i}", class_code="3A")["id"] for i in range(WRITERS)]
+    teacher = school.created("/teachers", {"last_name": "Curie", "first_name": "Marie"})
+    lesson = {
+        "subject_code": "FRANCAIS",
+        "class_code": "3A",
+        "weekday": 1,
+        "start": "08:00",
+        "duration": 55,
+        "teacher_ids": [teacher["id"]],
+        "alternation": "H",
+    }
+    school.created("/lessons", lesson)
+    assert school.post("/registers/generate", {"first": "2026-11-30", "last": "2026-11-30"}).status_code == 200
+    [register] = school.items("/registers", {"date": "2026-11-30"})
+    url = school.url(f"/registers/{register['id']}/call")
+
+    def mark(student_id: str, status: str) -> Callable[[], httpx2.Response]:
+        client = client_of(school)
+        body = {"marks": [{"student_id": student_id, "status": status, **({"minutes": 5} if status == "late" else {})}]}
+        return lambda: client.post(url, json=body, headers=school.headers)
+
+    statuses = ["absent" if i % 2 else "late" for i in range(WRITERS)]
+    responses = race([mark(s, status) for s, status in zip(students, statuses, strict=True)])
+
+    accepted = {s for s, r in zip(students, responses, strict=True) if r.status_code == 200}
+    for response in responses:
+        if response.status_code != 200:
+            assert_problem(response, 409, "conflict", [])
+    assert len(accepted) >= WRITERS // 2, "most writers should get through with the bounded retry"
+    marks = {s["student_id"]: s["status"] for s in school.get(f"/registers/{register['id']}").json()["students"]}
+    expected = {s: status for s, status in zip(students, statuses, strict=True) if s in accepted}
+    assert {s: m for s, m in marks.items() if m != "present"} == expected

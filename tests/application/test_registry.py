@@ -14,6 +14,7 @@ from application.errors import NotFound
 from application.ports import Clock
 from application.registry import Bases
 from application.sessions import LoginAttempt
+from domain.absence_reason import DEFAULT_REASONS
 from domain.errors import AlreadyExists, InvalidValue
 from domain.profile import default_profiles
 from tests.conftest import YEAR, NewBase
@@ -185,4 +186,4 @@ def test_two_requests_creating_the_same_base_at_once_create_it_once(
     assert outcomes.count(None) == 1
     assert any(isinstance(outcome, AlreadyExists) for outcome in outcomes)
     # One school, one super-administrator, one set of default profiles.
-    assert head(bases.open(uai, YEAR)) == 2 + len(default_profiles())
+    assert head(bases.open(uai, YEAR)) == 2 + len(default_profiles()) + len(DEFAULT_REASONS)

@@ -99,6 +99,11 @@ class ApiClient:
         """POST bytes as they are, to send what a JSON encoder never would."""
         return self._answer(self._http.post(path, content=content, headers={"Content-Type": content_type}))
 
+    def upload(self, path: str, files: list[tuple[str, bytes]], params: dict[str, str] | None = None) -> Answer:
+        """POST files as a multipart body, as an operator's browser sends an import."""
+        parts = [("file", (name, content)) for name, content in files]
+        return self._answer(self._http.post(path, files=parts, params=params))
+
     def ok(self, path: str, params: dict[str, str] | None = None) -> Json:
         """GET a body that must answer 200."""
         answer = self.get(path, params)

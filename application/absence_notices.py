@@ -1,0 +1,59 @@
+"""Telling families of an absence, once the call that records it is saved.
+
+The notice goes through the mail port (SMTP, or the pickup folder on the embedded default) to each
+legal guardian who gave an address. Like every mail, it is sent after the command is committed,
+never from inside it (a retried command would mail twice), and a mail that fails is logged, never
+allowed to undo the call.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import structlog
+
+from application.core import BaseCore
+from application.errors import MailNotSent
+from application.ports import Mail
+from domain.mail_templates import DEFAULT_TEMPLATES, TemplateKind, render
+from projections.attendance import Attendance
+from projections.directory_roster import legal_guardian_emails, student_names
+
+log = structlog.get_logger(__name__)
+
+
+def notify_absences(base: BaseCore, register_id: UUID, student_ids: set[UUID]) -> int:
+    """Mail the guardians of each student newly marked absent in the register; returns mails sent."""
+    if base.mailer is None:
+        return 0
+    with base.reading() as connection:
+        detail = Attendance.register(connection, register_id)
+        if detail is None:
+            return 0
+        names = student_names(connection, student_ids)
+        contacts = {student_id: legal_guardian_emails(connection, student_id) for student_id in student_ids}
+        school = base.registered_school()
+    sent = 0
+    for student_id, guardians in contacts.items():
+        last_name, first_name = names.get(student_id, ("", ""))
+        for guardian in guardians:
+            subject, body = render(
+                DEFAULT_TEMPLATES[TemplateKind.ABSENCE],
+                {
+                    "guardian": f"{guardian.civility or ''} {guardian.last_name}".strip(),
+                    "student": f"{first_name} {last_name}".strip(),
+                    "date": detail.day.strftime("%d/%m/%Y"),
+                    "time": detail.start.strftime("%Hh%M"),
+                    "lesson": detail.subject_label or "cours",
+                    "school": school.name,
+                    "url": base.public_url,
+                },
+            )
+            try:
+                base.mailer.send(Mail(to=guardian.email, subject=subject, body=body))
+            except MailNotSent as error:
+                log.error("absence_notice_failed", uai=base.uai, register_id=str(register_id), reason=str(error))
+                continue
+            sent += 1
+    log.info("absence_notices_sent", uai=base.uai, register_id=str(register_id), students=len(student_ids), sent=sent)
+    return sent
