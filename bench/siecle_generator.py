@@ -2,7 +2,8 @@
 
 The people are :func:`application.demo_people.generate_school`'s (French names, classes of thirty,
 siblings sharing guardians, separated parents at another address); each student gets a numeric
-``ELEVE_ID``, an MEF code and a second-language group, each guardian a ``PERSONNE_ID``. The same
+``ELEVE_ID``, an MEF code, a second-language group and a ``CODE_REGIME`` (three in four
+half-boarders, one in five external, one in twenty boarders), each guardian a ``PERSONNE_ID``. The same
 arguments always give the same bytes. Run from the repository root::
 
     .venv/bin/python -m bench.siecle_generator --students 2000 --out DIR [--uai 0750001U] [--year 2026]
@@ -33,6 +34,12 @@ MEF_CODES = {
     "TLE": "20211010110",
 }
 SECOND_LANGUAGES = ("ESP", "ALL", "ITA")
+
+
+def regime_code(eleve_id: int) -> str:
+    """A plausible ``CODE_REGIME``: mostly 2 (demi-pensionnaire), some 0 (externe), a few 4 (interne)."""
+    rank = eleve_id % 20
+    return "4" if rank == 0 else "0" if rank <= 4 else "2"
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,7 @@ def records(school: DemoSchool) -> tuple[list[StudentEntry], list[GuardianEntry]
             class_code=s.class_code,
             groups=(f"{s.class_code[0]}{SECOND_LANGUAGES[int(source_ids[s.key]) % len(SECOND_LANGUAGES)]}",),
             level=MEF_CODES.get(levels[s.class_code], levels[s.class_code]),
+            meal_plan_code=regime_code(int(source_ids[s.key])),
         )
         for s in school.students
     ]

@@ -15,6 +15,8 @@ Decisions on what the exports leave open (see ``FORMATS.md`` §1-§3):
 * ``PRENOM`` is kept as given, even with several words: compound first names ("Jean Pierre") exist,
   so splitting legacy files' "all first names" would damage the modern ones.
 * ``NOM_USAGE`` is ignored: the record carries the family name (``NOM_DE_FAMILLE``, legacy ``NOM``).
+* ``CODE_REGIME`` is carried as given (trimmed): what a code means is the students import's decision
+  (:func:`application.imports.students.meal_plan_of`), which reports a code it cannot read.
 * Values go through :func:`text`: trimmed, runs of white space made one space, empty means None.
   Class codes therefore keep their single inner spaces ("4e 1") and compare equal to the same code
   read from STS, which the same helper reads.
@@ -187,6 +189,7 @@ def _student(name: str, element: Any) -> StudentEntry:
         class_code=None,
         left_on=parse_date(text(element, "DATE_SORTIE")),
         level=text(element, "CODE_MEF"),
+        meal_plan_code=text(element, "CODE_REGIME"),
     )
 
 

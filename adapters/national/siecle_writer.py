@@ -155,6 +155,7 @@ def _student(out: list[str], student: StudentEntry) -> None:
     _field(out, "DATE_NAISS", _date(student.birth_date))
     _field(out, "CODE_SEXE", SEX_CODES.get(student.sex or ""))
     _field(out, "CODE_MEF", student.level)
+    _field(out, "CODE_REGIME", student.meal_plan_code)
     _field(out, "DATE_SORTIE", _date(student.left_on))
     out.append("      </ELEVE>\n")
 

@@ -58,6 +58,7 @@ class StudentEntry:
     groups: tuple[str, ...] = ()  # SIECLE TYPE_STRUCTURE G
     left_on: date | None = None  # SIECLE DATE_SORTIE
     level: str | None = None  # ONDE "Niveau" (CP, CE1…), SIECLE CODE_MEF
+    meal_plan_code: str | None = None  # SIECLE CODE_REGIME as the file gives it; None when absent
 
 
 @dataclass(frozen=True)

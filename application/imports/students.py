@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 from datetime import date
@@ -14,10 +15,46 @@ from domain.external_ids import ExternalSystem
 from domain.school_class import SchoolClass, parse_class_code
 from domain.student import Student
 from domain.teaching_group import TeachingGroup
-from domain.values import Sex, parse_choice, parse_ine, parse_text, sort_key
+from domain.values import MealPlan, Sex, parse_choice, parse_ine, parse_text, sort_key
 
 LEFT_BY_FILE = "DATE_SORTIE in SIECLE"
 LEFT_BY_ABSENCE = "no longer in the SIECLE export"
+
+MEAL_PLANS = {
+    "0": MealPlan.EXTERNAL,  # externe libre
+    "1": MealPlan.EXTERNAL,  # externe surveillé
+    "2": MealPlan.HALF_BOARD,  # demi-pensionnaire dans l'établissement
+    "3": MealPlan.HALF_BOARD,  # demi-pensionnaire hors de l'établissement
+    "4": MealPlan.BOARDER,  # interne dans l'établissement
+    "5": MealPlan.BOARDER,  # interne externé
+    "6": MealPlan.BOARDER,  # interne hébergé
+}
+"""The first digit of a SIECLE ``CODE_REGIME`` → the meal plan; see :func:`meal_plan_of`."""
+
+_REGIME_CODE = re.compile(r"[0-6]|[1-6][0-9]")
+
+
+def meal_plan_of(code: str) -> MealPlan | None:
+    """The meal plan a SIECLE ``CODE_REGIME`` says, or None when the value is not a régime code.
+
+    The national nomenclature (REGIME) has one-digit codes, 0 externe libre, 1 externe surveillé,
+    2 demi-pensionnaire dans l'établissement, 3 demi-pensionnaire hors de l'établissement, 4 interne
+    dans l'établissement, 5 interne externé, 6 interne hébergé, and two-digit codes that refine one of
+    them and begin with its digit (21 … 29 "DP 4 jours / 5 jours…", 38, 41…). The first digit decides:
+    0 and 1 → external, 2 and 3 → half-board, 4, 5 and 6 → boarder.
+
+    Why by the first digit: the school only needs to know who eats (and who sleeps) in its care, which
+    the canteen registers expect; the refinements (days of a forfait, where the meals are taken) do not
+    change that, and académies add two-digit codes over the years, which a list of every code would
+    refuse one by one. 3 is half-board too: the student is a demi-pensionnaire whose meals are served
+    in another school's canteen, so the canteen register lists them (the school marks where they are).
+
+    Anything else is not guessed: a first digit 7, 8 or 9 (no such family), letters ("X"), three
+    digits, or a zero-padded "02" (code 2, or a refinement of 0?) give None, for the import to report.
+    """
+    if _REGIME_CODE.fullmatch(code) is None:
+        return None
+    return MEAL_PLANS[code[0]]
 
 
 def import_students(context: ImportContext, entries: Sequence[StudentEntry]) -> dict[str, UUID]:
@@ -123,6 +160,7 @@ def _import_one(context: ImportContext, entry: StudentEntry, claimed: set[UUID])
             context.report.count("left")
         else:
             context.report.count(outcome(student, before))
+        _report_meal_plan(context, entry)
         return student.id
     return None
 
@@ -170,11 +208,13 @@ def _create(context: ImportContext, entry: StudentEntry) -> UUID | None:
             student.record_external_id(ExternalSystem.SIECLE, entry.source_id)
         for group in sorted(set(entry.groups)):
             student.join_group(ensure_group(context, group))
+        _change_meal_plan(student, entry)
         if entry.left_on is not None and entry.left_on <= context.today:
             student.leave(on=entry.left_on, reason=LEFT_BY_FILE)
         context.unit.create(student, natural_key=f"ine {student.ine!r}" if student.ine else None)
         _remember(context, student, entry)
         context.report.count("left" if student.left_on is not None else "created")
+        _report_meal_plan(context, entry)
         return student.id
     return None
 
@@ -204,6 +244,7 @@ def _update(context: ImportContext, student: Student, entry: StudentEntry) -> No
             student.join_group(ensure_group(context, group))
         for group in sorted(student.groups - wanted):
             student.leave_group(group)
+    _change_meal_plan(student, entry)
     gone = entry.left_on is not None and entry.left_on <= context.today
     if gone and student.left_on is None:
         assert entry.left_on is not None
@@ -211,6 +252,24 @@ def _update(context: ImportContext, student: Student, entry: StudentEntry) -> No
     elif not gone and student.left_on is not None:  # in the file, and no DATE_SORTIE passed: back in school
         student.readmit()
     _remember(context, student, entry)
+
+
+def _change_meal_plan(student: Student, entry: StudentEntry) -> None:
+    """The meal plan ``CODE_REGIME`` says, when it says one the student does not have yet.
+
+    No ``CODE_REGIME`` (older files, ONDE) leaves the meal plan alone; so does one that is not a
+    code, which :func:`_report_meal_plan` reports once the record is imported.
+    """
+    plan = meal_plan_of(entry.meal_plan_code) if entry.meal_plan_code is not None else None
+    if plan is not None and plan is not student.meal_plan:
+        student.change_meal_plan(plan.value)
+
+
+def _report_meal_plan(context: ImportContext, entry: StudentEntry) -> None:
+    """A ``CODE_REGIME`` that is not a régime code refuses that field only: the rest of the record is imported."""
+    code = entry.meal_plan_code
+    if code is not None and meal_plan_of(code) is None:
+        context.report.reject(entry.origin, f"CODE_REGIME {code!r} is not a régime code; meal plan left as it was")
 
 
 def _remember(context: ImportContext, student: Student, entry: StudentEntry) -> None:

@@ -73,6 +73,7 @@ def test_a_student_in_a_class_and_a_group() -> None:
             class_code="301",
             groups=("_301P1",),
             level="10310019110",
+            meal_plan_code="24",
         )
     ]
     assert not parsed.guardians and not parsed.links and not parsed.unreadable
