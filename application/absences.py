@@ -14,7 +14,7 @@ from uuid import UUID
 
 from application.directory_queries import DirectoryQueries
 from application.errors import NotFound
-from application.permissions import Principal
+from application.permissions import FAMILY_ROLES, Principal
 from application.unit_of_work import UnitOfWork
 from domain.absence_periods import Summary
 from domain.absence_reason import AbsenceReason, ReasonFlags
@@ -24,8 +24,6 @@ from domain.espaces import Role
 from domain.student import Student
 from projections.attendance import Attendance
 from projections.attendance_records import ClassDay, JustificationItem, ReasonItem, StudentFigures
-
-FAMILY_ROLES = frozenset({Role.GUARDIAN, Role.STUDENT})
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from application.profiles import ProfileUseCases
 from application.recovery import RecoveryUseCases
 from application.registers import RegisterUseCases
 from application.sessions import SessionUseCases
+from application.timetable_feeds import TimetableFeeds
 
 
 class SchoolYearBase(
@@ -29,6 +30,7 @@ class SchoolYearBase(
     RecoveryUseCases,
     RegisterUseCases,
     AbsenceUseCases,
+    TimetableFeeds,
 ):
     """One school in one year. The name is fixed: it names the PostgreSQL tables of every base."""
 

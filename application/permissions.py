@@ -11,6 +11,8 @@ from domain.permissions import Permission
 from domain.profile import Profile
 from domain.school import School
 
+FAMILY_ROLES = frozenset({Role.GUARDIAN, Role.STUDENT})  # who reaches only their own (or children's) records
+
 
 @dataclass(frozen=True)
 class Principal:

@@ -17,10 +17,9 @@ from sqlalchemy import Connection
 from application.calendar import default_calendar
 from application.directory_queries import DirectoryQueries
 from application.errors import NotFound
-from application.permissions import Principal
+from application.permissions import FAMILY_ROLES, Principal
 from application.unit_of_work import UnitOfWork
 from domain.errors import InvalidValue, RuleViolated
-from domain.espaces import Role
 from domain.lesson import Lesson
 from domain.register import Register
 from domain.school_calendar import CalendarDays, Holiday, SchoolCalendar, TimeSlot, monday_of
@@ -50,6 +49,14 @@ class LessonSpec:
     alternation: str | None = None
     week_dates: tuple[date, ...] = ()
     exceptional: bool = False
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Which timetables someone may read: a family only students', and students only in ``scope``."""
+
+    family: bool
+    scope: set[UUID] | None  # None: every student
 
 
 @dataclass(frozen=True)
@@ -233,24 +240,31 @@ class TimetableUseCases(DirectoryQueries):
         A student's timetable is their class's lessons and their groups'; families and students
         reach only their own (404 otherwise), and reading it is journaled like any personal record.
         """
+        with self.reading() as connection:
+            reach = Reach(principal.role in FAMILY_ROLES, self.student_scope(connection, principal))
+        week = self.timetable_within(reach, kind, key, first, last)
+        if kind == "student":
+            self._journal_timetable(principal, UUID(key))
+        return week
+
+    def timetable_within(self, reach: Reach, kind: str, key: str, first: date, last: date) -> TimetableWeek:
+        """A timetable as someone with that reach sees it (out of reach: 404), not journaled."""
         if kind not in TIMETABLE_KINDS:
             raise NotFound(f"no {kind!r} timetable: one of {', '.join(TIMETABLE_KINDS)}")
         if last < first or (last - first).days > 366:
             raise InvalidValue("a timetable covers from one day to a year, first day first", field="last")
+        if reach.family and kind != "student":
+            raise NotFound(f"no {kind} timetable {key!r} for this account")
         days = self.calendar_days()
         with self.reading() as connection:
-            plans, teacher, room = self._plans_for(connection, principal, kind, key)
+            plans, teacher, room = self._plans_for(connection, reach, kind, key)
             found = occurrences(plans, days, first, last, teacher_id=teacher, room=room)
             names = teacher_names(connection, {t for o in found for t in o.teacher_ids})
-        if kind == "student":
-            self._journal_timetable(principal, UUID(key))
         return TimetableWeek(kind=kind, key=key, first=first, last=last, occurrences=found, names=names)
 
     def _plans_for(
-        self, connection: Connection, principal: Principal, kind: str, key: str
+        self, connection: Connection, reach: Reach, kind: str, key: str
     ) -> tuple[list[LessonPlan], UUID | None, str | None]:
-        if principal.role in {Role.GUARDIAN, Role.STUDENT} and kind != "student":
-            raise NotFound(f"no {kind} timetable {key!r} for this account")
         if kind == "class":
             return Timetables.plans(connection, class_code=key), None, None
         if kind == "group":
@@ -261,9 +275,8 @@ class TimetableUseCases(DirectoryQueries):
         if kind == "room":
             return Timetables.plans(connection, room=key), None, key
         student_id = _uuid(key, "student")
-        scope = self.student_scope(connection, principal)
         record = self.directory.get_student(connection, student_id)
-        if record is None or (scope is not None and student_id not in scope):
+        if record is None or (reach.scope is not None and student_id not in reach.scope):
             raise NotFound(f"student {key} does not exist")
         if record.student.class_code is None and not record.groups:
             return [], None, None

@@ -16,6 +16,7 @@ from api.schemas.timetables import (
     ChangeOccurrence,
     CreateLesson,
     EndLesson,
+    FeedOut,
     HolidayOut,
     LessonOut,
     OccurrenceOut,
@@ -25,7 +26,9 @@ from api.schemas.timetables import (
     TeacherRef,
     TimetableOut,
 )
+from application.errors import NotFound
 from application.timetable import LessonSpec, TimetableWeek
+from domain.errors import InvalidValue
 from domain.permissions import Permission
 from domain.school_calendar import Holiday, TimeSlot, monday_of
 from domain.timetable import LessonPlan
@@ -162,6 +165,30 @@ def timetable_ical(call: Call) -> FileOut:
     name = f"Emploi du temps {week.kind} {week.key}"
     content = occurrences_to_ical(week.occurrences, calendar_name=name, names=week.names, uid_domain="cartable")
     return FileOut(content=content, media_type=ICAL, filename=f"{week.kind}-{week.key}.ics".replace("/", "-"))
+
+
+def issue_feed(call: Call) -> FeedOut:
+    base = call.school
+    issued = base.issue_feed(call.caller, call.path["kind"], call.path["key"])
+    return FeedOut(id=issued.feed_id, url=f"{base.public_url}/feeds/{base.uai}/{issued.token}")
+
+
+def revoke_feed(call: Call) -> BaseModel | None:
+    call.school.revoke_feed(call.caller, call.path_id("feed_id", "feed"))
+    return None
+
+
+def read_feed(call: Call) -> FileOut:
+    """Public: the token in the address is the credential (calendar apps send no bearer token)."""
+    uai = call.path["uai"]
+    try:
+        base = call.bases.current(uai)
+    except (NotFound, InvalidValue):
+        raise NotFound("no such feed") from None
+    week = base.read_feed(call.path["token"])
+    name = f"Emploi du temps {week.kind} {week.key}"
+    content = occurrences_to_ical(week.occurrences, calendar_name=name, names=week.names, uid_domain="cartable")
+    return FileOut(content=content, media_type=ICAL, filename="emploi-du-temps.ics")
 
 
 def _week(call: Call, default_days: int | None = 6) -> TimetableWeek:
@@ -320,6 +347,33 @@ endpoints = [
         "The same timetable as an iCalendar file. " + TIMETABLE_HELP,
         Permission.TIMETABLES_READ,
         query=PERIOD_QUERY,
+        file=ICAL,
+        tag="timetables",
+    ),
+    Endpoint(
+        "POST",
+        "/schools/{uai}/timetables/{kind}/{key}/feeds",
+        issue_feed,
+        "An address a phone's calendar subscribes to, for this timetable (shown once). " + TIMETABLE_HELP,
+        Permission.TIMETABLES_READ,
+        response=FeedOut,
+        status=201,
+        tag="timetables",
+    ),
+    Endpoint(
+        "POST",
+        "/schools/{uai}/feeds/{feed_id}/revoke",
+        revoke_feed,
+        "Stop a timetable feed (its owner, or the super-administrator)",
+        Permission.TIMETABLES_READ,
+        tag="timetables",
+    ),
+    Endpoint(
+        "GET",
+        "/feeds/{uai}/{token}",
+        read_feed,
+        "A timetable feed (iCalendar), for calendar apps: the address's token is the credential",
+        None,
         file=ICAL,
         tag="timetables",
     ),

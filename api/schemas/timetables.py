@@ -161,3 +161,8 @@ class TimetableOut(Out):
     first: date
     last: date
     items: list[OccurrenceOut]
+
+
+class FeedOut(Out):
+    id: UUID = Field(description="The feed's id, to revoke it.")
+    url: str = Field(description="The address to subscribe to; it holds a secret and is shown this once.")

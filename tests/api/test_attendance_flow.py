@@ -267,3 +267,40 @@ def test_a_cancelled_occurrence_shows_cancelled_and_withdraws_its_register(roles
     assert_problem(refused, 409, "rule-violated")
     other_child = roles[GUARDIAN].get(f"/timetables/student/{roles.people['leo']}?week={MONDAY}")
     assert_problem(other_child, 404, "not-found")
+
+
+def test_a_guardian_subscribes_a_phone_to_a_childs_timetable_until_the_feed_is_revoked(roles: RoleSchool) -> None:
+    monday_timetable(roles)
+    zoe, leo = roles.people["zoe"], roles.people["leo"]
+    anonymous = roles.admin.client
+
+    issued = roles[GUARDIAN].post(f"/timetables/student/{zoe}/feeds", None)
+
+    assert issued.status_code == 201, issued.text
+    url = issued.json()["url"]
+    token_path = url[url.index("/feeds/") :]
+    feed = anonymous.get(token_path)
+    assert feed.status_code == 200, feed.text
+    assert feed.headers["content-type"].startswith("text/calendar")
+    assert "BEGIN:VEVENT" in feed.text and "Francais" in feed.text
+    assert anonymous.get(token_path + "x").status_code == 404
+    assert_problem(roles[GUARDIAN].post(f"/timetables/student/{leo}/feeds", None), 404, "not-found")
+    assert_problem(roles[GUARDIAN].post("/timetables/class/3A/feeds", None), 404, "not-found")
+    feed_id = issued.json()["id"]
+    assert_problem(roles[TEACHER].post(f"/feeds/{feed_id}/revoke", None), 404, "not-found")
+
+    revoked = roles[GUARDIAN].post(f"/feeds/{feed_id}/revoke", None)
+
+    assert revoked.status_code == 204, revoked.text
+    assert anonymous.get(token_path).status_code == 404
+
+
+def test_a_feed_stops_when_the_parents_espace_is_stopped(roles: RoleSchool) -> None:
+    monday_timetable(roles)
+    url = roles[GUARDIAN].post(f"/timetables/student/{roles.people['zoe']}/feeds", None).json()["url"]
+    token_path = url[url.index("/feeds/") :]
+    assert roles.admin.client.get(token_path).status_code == 200
+
+    assert roles.admin.post("/espaces/parents/stop", {}).status_code == 200
+
+    assert roles.admin.client.get(token_path).status_code == 404

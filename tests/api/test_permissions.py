@@ -38,6 +38,7 @@ PUBLIC_ROUTES = {
     "/public/schools/{uai}",
     "/auth/recovery",
     "/auth/recovery/confirm",
+    "/feeds/{uai}/{token}",
 }
 SCHOOL_LESS_PROTECTED = {
     ("POST", "/auth/logout"),
