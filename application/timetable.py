@@ -22,7 +22,7 @@ from application.unit_of_work import UnitOfWork
 from domain.errors import InvalidValue, RuleViolated
 from domain.lesson import Lesson
 from domain.register import Register
-from domain.school_calendar import CalendarDays, Holiday, SchoolCalendar, TimeSlot, monday_of
+from domain.school_calendar import CalendarDays, CalendarFields, Holiday, SchoolCalendar, TimeSlot, monday_of
 from domain.session import Session
 from domain.timetable import LessonPlan, Occurrence
 from projections.attendance import Attendance
@@ -92,28 +92,21 @@ class TimetableUseCases(DirectoryQueries):
         alternations: dict[str, list[date]],
         slots: list[TimeSlot],
     ) -> None:
+        fields = CalendarFields(
+            first_day=first_day,
+            last_day=last_day,
+            holidays=holidays,
+            bank_holidays=bank_holidays,
+            alternations=alternations,
+            slots=slots,
+        )
+
         def run(unit: UnitOfWork) -> None:
             calendar = unit.find(SchoolCalendar, SchoolCalendar.create_id())
             if calendar is None:
-                unit.create(
-                    SchoolCalendar.define(
-                        first_day=first_day,
-                        last_day=last_day,
-                        holidays=holidays,
-                        bank_holidays=bank_holidays,
-                        alternations=alternations,
-                        slots=slots,
-                    )
-                )
+                unit.create(SchoolCalendar.define(**fields))
             else:
-                calendar.change(
-                    first_day=first_day,
-                    last_day=last_day,
-                    holidays=holidays,
-                    bank_holidays=bank_holidays,
-                    alternations=alternations,
-                    slots=slots,
-                )
+                calendar.change(**fields)
 
         self.execute(run)
 

@@ -8,9 +8,10 @@ aggregate per base: edited a few times a year, read by every timetable and regis
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -78,6 +79,17 @@ class TimeSlot:
     end: time
 
 
+class CalendarFields(TypedDict):
+    """A whole calendar as a school gives it: what defining or changing the calendar takes."""
+
+    first_day: date
+    last_day: date
+    holidays: list[Holiday]
+    bank_holidays: list[date]
+    alternations: dict[str, list[date]]
+    slots: list[TimeSlot]
+
+
 class SchoolCalendar(Aggregate):
     """The calendar of the base; one per base, edited whole (a new version replaces the old one)."""
 
@@ -102,25 +114,8 @@ class SchoolCalendar(Aggregate):
         return natural_id("calendar", "base")
 
     @classmethod
-    def define(
-        cls,
-        *,
-        first_day: date,
-        last_day: date,
-        holidays: list[Holiday],
-        bank_holidays: list[date],
-        alternations: dict[str, list[date]],
-        slots: list[TimeSlot],
-    ) -> SchoolCalendar:
-        values = _checked(
-            first_day=first_day,
-            last_day=last_day,
-            holidays=holidays,
-            bank_holidays=bank_holidays,
-            alternations=alternations,
-            slots=slots,
-        )
-        return cls(**values)
+    def define(cls, **fields: Unpack[CalendarFields]) -> SchoolCalendar:
+        return cls(**_checked(**fields))
 
     @event(Defined)
     def __init__(
@@ -133,33 +128,10 @@ class SchoolCalendar(Aggregate):
         alternations: dict[str, list[date]],
         slots: list[dict[str, str]],
     ) -> None:
-        self._apply(
-            first_day=first_day,
-            last_day=last_day,
-            holidays=holidays,
-            bank_holidays=bank_holidays,
-            alternations=alternations,
-            slots=slots,
-        )
+        self.days = CalendarDays.from_event(locals())  # the event values, as this method receives them
 
-    def change(
-        self,
-        *,
-        first_day: date,
-        last_day: date,
-        holidays: list[Holiday],
-        bank_holidays: list[date],
-        alternations: dict[str, list[date]],
-        slots: list[TimeSlot],
-    ) -> None:
-        values = _checked(
-            first_day=first_day,
-            last_day=last_day,
-            holidays=holidays,
-            bank_holidays=bank_holidays,
-            alternations=alternations,
-            slots=slots,
-        )
+    def change(self, **fields: Unpack[CalendarFields]) -> None:
+        values = _checked(**fields)
         if values == self._values():
             raise RuleViolated("the calendar is unchanged", field="calendar")
         self._changed(**values)
@@ -175,33 +147,7 @@ class SchoolCalendar(Aggregate):
         alternations: dict[str, list[date]],
         slots: list[dict[str, str]],
     ) -> None:
-        self._apply(
-            first_day=first_day,
-            last_day=last_day,
-            holidays=holidays,
-            bank_holidays=bank_holidays,
-            alternations=alternations,
-            slots=slots,
-        )
-
-    def _apply(
-        self,
-        *,
-        first_day: date,
-        last_day: date,
-        holidays: list[dict[str, str]],
-        bank_holidays: list[date],
-        alternations: dict[str, list[date]],
-        slots: list[dict[str, str]],
-    ) -> None:
-        self.days = CalendarDays.from_event(
-            first_day=first_day,
-            last_day=last_day,
-            holidays=holidays,
-            bank_holidays=bank_holidays,
-            alternations=alternations,
-            slots=slots,
-        )
+        self.days = CalendarDays.from_event(locals())  # the event values, as this method receives them
 
     def _values(self) -> dict[str, Any]:
         return self.days.event_values()
@@ -219,27 +165,32 @@ class CalendarDays:
     slots: tuple[TimeSlot, ...]
 
     @classmethod
-    def from_event(
-        cls,
-        *,
-        first_day: date,
-        last_day: date,
-        holidays: list[dict[str, str]],
-        bank_holidays: list[date],
-        alternations: dict[str, list[date]],
-        slots: list[dict[str, str]],
-    ) -> CalendarDays:
+    def from_event(cls, values: Mapping[str, Any]) -> CalendarDays:
+        """The calendar an event's values describe (the values :meth:`event_values` gives)."""
         return cls(
-            first_day=first_day,
-            last_day=last_day,
+            first_day=values["first_day"],
+            last_day=values["last_day"],
             holidays=tuple(
-                Holiday(h["label"], date.fromisoformat(h["first"]), date.fromisoformat(h["last"])) for h in holidays
+                Holiday(h["label"], date.fromisoformat(h["first"]), date.fromisoformat(h["last"]))
+                for h in values["holidays"]
             ),
-            bank_holidays=frozenset(bank_holidays),
-            alternations={code: frozenset(weeks) for code, weeks in alternations.items()},
+            bank_holidays=frozenset(values["bank_holidays"]),
+            alternations={code: frozenset(weeks) for code, weeks in values["alternations"].items()},
             slots=tuple(
-                TimeSlot(s["label"], parse_clock(s["start"], "start"), parse_clock(s["end"], "end")) for s in slots
+                TimeSlot(s["label"], parse_clock(s["start"], "start"), parse_clock(s["end"], "end"))
+                for s in values["slots"]
             ),
+        )
+
+    def fields(self) -> CalendarFields:
+        """The calendar as defining or changing it takes it."""
+        return CalendarFields(
+            first_day=self.first_day,
+            last_day=self.last_day,
+            holidays=list(self.holidays),
+            bank_holidays=sorted(self.bank_holidays),
+            alternations={code: sorted(weeks) for code, weeks in self.alternations.items()},
+            slots=list(self.slots),
         )
 
     def event_values(self) -> dict[str, Any]:
@@ -279,16 +230,10 @@ class CalendarDays:
         return result
 
 
-def _checked(
-    *,
-    first_day: date,
-    last_day: date,
-    holidays: list[Holiday],
-    bank_holidays: list[date],
-    alternations: dict[str, list[date]],
-    slots: list[TimeSlot],
-) -> dict[str, Any]:
+def _checked(**fields: Unpack[CalendarFields]) -> dict[str, Any]:
     """Validate a whole calendar and give its event values (sorted, so that equal calendars compare equal)."""
+    first_day, last_day, holidays = fields["first_day"], fields["last_day"], fields["holidays"]
+    bank_holidays, alternations, slots = fields["bank_holidays"], fields["alternations"], fields["slots"]
     if last_day <= first_day:
         raise InvalidValue("the last day must come after the first day", field="last_day")
     if (last_day - first_day).days > 366:

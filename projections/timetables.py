@@ -127,12 +127,14 @@ class Timetables(Projection):
         if row is None:
             return None
         return CalendarDays.from_event(
-            first_day=row["first_day"],
-            last_day=row["last_day"],
-            holidays=list(row["holidays"]),
-            bank_holidays=[date.fromisoformat(d) for d in row["bank_holidays"]],
-            alternations={code: [date.fromisoformat(d) for d in weeks] for code, weeks in row["alternations"].items()},
-            slots=list(row["slots"]),
+            {
+                "first_day": row["first_day"],
+                "last_day": row["last_day"],
+                "holidays": row["holidays"],
+                "bank_holidays": [date.fromisoformat(d) for d in row["bank_holidays"]],
+                "alternations": {code: [date.fromisoformat(d) for d in w] for code, w in row["alternations"].items()},
+                "slots": row["slots"],
+            }
         )
 
     @staticmethod

@@ -45,34 +45,17 @@ def import_alternations(context: ImportContext, step: TimetableImport, entries: 
     for entry in entries:
         alternations[entry.code] = sorted(set(entry.weeks))
     values = step.calendar.event_values() | {"alternations": alternations}
-    days = CalendarDays.from_event(**values)
+    days = CalendarDays.from_event(values)
     if days == step.calendar and step.calendar_exists:
         context.report.count("unchanged")
         return
-    holidays, bank_holidays, slots = list(days.holidays), sorted(days.bank_holidays), list(days.slots)
     with context.record(Origin(file="calendar", label="alternations")):
         calendar = context.unit.find(SchoolCalendar, SchoolCalendar.create_id())
         if calendar is None:
-            context.unit.create(
-                SchoolCalendar.define(
-                    first_day=days.first_day,
-                    last_day=days.last_day,
-                    holidays=holidays,
-                    bank_holidays=bank_holidays,
-                    alternations=alternations,
-                    slots=slots,
-                )
-            )
+            context.unit.create(SchoolCalendar.define(**days.fields()))
             context.report.count("created")
         else:
-            calendar.change(
-                first_day=days.first_day,
-                last_day=days.last_day,
-                holidays=holidays,
-                bank_holidays=bank_holidays,
-                alternations=alternations,
-                slots=slots,
-            )
+            calendar.change(**days.fields())
             context.report.count("updated")
         step.calendar = days
 

@@ -17,12 +17,14 @@ NAMES = {MARIE: "Mme Curie", ANNE: "Mme Petit"}
 LESSON = uuid5(UUID(int=0), "maths-3A")
 STAMP = datetime(2026, 9, 1, 6, 30, tzinfo=UTC)
 DAYS = CalendarDays.from_event(
-    first_day=date(2026, 9, 1),
-    last_day=date(2027, 7, 3),
-    holidays=[],
-    bank_holidays=[],
-    alternations={},
-    slots=[{"label": "M1", "start": "08:00", "end": "08:55"}],
+    {
+        "first_day": date(2026, 9, 1),
+        "last_day": date(2027, 7, 3),
+        "holidays": [],
+        "bank_holidays": [],
+        "alternations": {},
+        "slots": [{"label": "M1", "start": "08:00", "end": "08:55"}],
+    }
 )
 
 
