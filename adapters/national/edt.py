@@ -20,7 +20,7 @@ from datetime import date, time
 
 from lxml import etree
 
-from adapters.national.files import iter_elements, parse_date, root_tag, sha256, text, unzip_if_needed
+from adapters.national.files import parse_date, records_under, root_tag, sha256, text, unzip_if_needed
 from adapters.national.sts import DEFAULT_COURSE_MODE, attribute, line_of, own_text
 from adapters.national.sts import ROOT as STS_ROOT
 from application.imports.records import AlternationEntry, FileHeader, FileRefused, LessonEntry, Origin, ParsedFile
@@ -44,10 +44,8 @@ def read_edt(name: str, data: bytes) -> ParsedFile:
     xml = unzip_if_needed(name, data)
     _check_root(name, xml)
     reading = _Reading(name)
-    for element in iter_elements(name, xml, tuple(_RECORDS)):
-        parent = element.getparent()
-        if parent is not None and parent.tag == _RECORDS[element.tag]:
-            reading.take(element)
+    for element in records_under(name, xml, _RECORDS):
+        reading.take(element)
     return reading.finish(sha256(data))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -79,6 +79,17 @@ def iter_elements(name: str, data: bytes, tags: tuple[str, ...]) -> Iterator[Any
         raise FileRefused(f"{name}: not well-formed XML ({error})", field="file") from None
     except LookupError as error:  # an encoding libxml2 does not know
         raise FileRefused(f"{name}: unsupported encoding ({error})", field="file") from None
+
+
+def records_under(name: str, data: bytes, parents: Mapping[str, str]) -> Iterator[Any]:
+    """Each element of ``parents`` (tag → the tag of the parent it is a record under), streamed.
+
+    The same tag elsewhere (a ``MEF`` inside a division rather than in the nomenclature) is skipped.
+    """
+    for element in iter_elements(name, data, tuple(parents)):
+        parent = element.getparent()
+        if parent is not None and parent.tag == parents[element.tag]:
+            yield element
 
 
 def text(element: Any, path: str) -> str | None:

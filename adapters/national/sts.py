@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
-from adapters.national.files import iter_elements, parse_date, root_tag, sha256, text, unzip_if_needed
+from adapters.national.files import parse_date, records_under, root_tag, sha256, text, unzip_if_needed
 from application.imports.records import (
     DivisionEntry,
     FileHeader,
@@ -50,10 +50,8 @@ def read_sts(name: str, data: bytes) -> ParsedFile:
     xml = unzip_if_needed(name, data)
     _check_root(name, xml)
     reading = _Reading(name)
-    for element in iter_elements(name, xml, tuple(_RECORDS)):
-        parent = element.getparent()
-        if parent is not None and parent.tag == _RECORDS[element.tag]:
-            reading.take(element)
+    for element in records_under(name, xml, _RECORDS):
+        reading.take(element)
     return reading.finish(sha256(data))
 
 
