@@ -27,6 +27,7 @@ class AccessQueries(DirectoryQueries):
         with self.reading() as connection:
             still_open = self.access_history.open_sessions(connection)
         close_idle_sessions(self, self.clock(), still_open)
+        self.journal_caught_up()  # each session's count of reads
         with self.reading() as connection:
             items = self.access_history.list_sessions(connection, open_only=SESSION_STATES[state])
         self._journal_list(principal, "sessions", {"state": state}, len(items))
@@ -38,6 +39,7 @@ class AccessQueries(DirectoryQueries):
         The answer is read before this read is journaled: the caller sees who came before them.
         """
         self.require_student_in_scope(principal, student_id)
+        self.journal_caught_up()
         with self.reading() as connection:
             items = self.access_history.consultations_of(connection, "student", student_id)
         self._journal(
@@ -59,6 +61,7 @@ class AccessQueries(DirectoryQueries):
         if since is not None and until is not None and until <= since:
             raise InvalidValue(f"until {until.isoformat()} is not after since {since.isoformat()}", field="until")
         account_login = parse_login(login) if login is not None else None
+        self.journal_caught_up()
         with self.reading() as connection:
             items = self.access_history.journal(connection, since=since, until=until, login=account_login)
         filters = {
@@ -71,6 +74,7 @@ class AccessQueries(DirectoryQueries):
 
     def changes_of(self, principal: Principal, aggregate_id: UUID) -> list[ChangeItem]:
         """Who changed this aggregate and by which events: every write made through the API has an author."""
+        self.journal_caught_up()
         with self.reading() as connection:
             items = self.access_history.changes_of(connection, aggregate_id)
         self._journal_list(principal, "changes", {"aggregate_id": str(aggregate_id)}, len(items))

@@ -6,6 +6,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from typing import ClassVar, TypeVar
@@ -31,6 +32,9 @@ from projections.profiles import Profiles
 from projections.timetables import Timetables
 
 R = TypeVar("R")
+
+# Written alongside every read and write; read only by auditors and families, who catch up first.
+JOURNAL_EVENTS = frozenset({Session.RecordConsulted, Session.ListConsulted, Session.ChangesMade})
 
 MAX_ATTEMPTS = 5
 RETRY_PAUSE_MS = 2
@@ -68,6 +72,8 @@ class BaseCore(Application[UUID]):
         self.printer = printer
         self.seats_lock = threading.Lock()  # logins that take a licence count the seats one at a time
         self.public_url = public_url.rstrip("/")
+        # Mails to families leave after their command, one at a time, off the request's path.
+        self.notices = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"notices-{uai}")
         self.directory = Directory()
         self.access_history = AccessHistory()
         self.profiles = Profiles()
@@ -79,6 +85,11 @@ class BaseCore(Application[UUID]):
         }
         for projector in self.projectors.values():
             projector.create_tables()
+
+    def close(self) -> None:
+        """Send the notices still queued, then let go of the stores."""
+        self.notices.shutdown(wait=True)
+        super().close()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -127,8 +138,17 @@ class BaseCore(Application[UUID]):
         over events they do not read (a login is a session's events, which the directory ignores),
         and a write transaction per projection and command is saved. They catch up at their next
         event, over everything in between, exactly once as always.
+
+        The journal's own events (a read consulted, a write attributed) are not waited for: every
+        read and every write makes one, and catching the access history up after each cost as much
+        as the command. Whoever reads the journal catches it up first (:meth:`journal_caught_up`).
         """
-        return sum(p.catch_up() for p in self.projectors.values() if p.projection.reads_any(kinds))
+        eager = kinds - JOURNAL_EVENTS
+        return sum(p.catch_up() for p in self.projectors.values() if p.projection.reads_any(eager))
+
+    def journal_caught_up(self) -> None:
+        """Bring the access history up to the head before reading the journal from it."""
+        self.projectors[self.access_history.name].catch_up()
 
     def school(self, unit: UnitOfWork | None = None) -> School | None:
         """The base's school (as ``unit`` holds it, when given), or None while the base is not registered."""

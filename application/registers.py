@@ -52,7 +52,7 @@ class CallResult:
     register_id: UUID
     closed: bool
     changes: int
-    notified: int
+    notified: int  # students whose guardians are being told of a new absence
 
 
 @dataclass(frozen=True)
@@ -131,8 +131,9 @@ class RegisterUseCases(TimetableUseCases):
             return count, True, notify
 
         count, closed, absent = self.execute(run)
-        notified = notify_absences(self, register_id, absent) if absent else 0
-        return CallResult(register_id=register_id, closed=closed, changes=count, notified=notified)
+        if absent:
+            self.notices.submit(notify_absences, self, register_id, absent)
+        return CallResult(register_id=register_id, closed=closed, changes=count, notified=len(absent))
 
     def register_view(self, principal: Principal, register_id: UUID) -> RegisterView:
         with self.reading() as connection:

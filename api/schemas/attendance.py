@@ -92,7 +92,7 @@ class CallOut(Out):
     register_id: UUID
     closed: bool
     changes: int = Field(description="Events recorded: 0 when the call was already as sent.")
-    notified: int = Field(description="E-mails sent to guardians about new absences.")
+    notified: int = Field(description="Students newly absent whose guardians are being mailed (after the answer).")
 
 
 class ReasonFlagsIO(Command):
