@@ -15,7 +15,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run serve check test test-fast e2e bench bench-login format clean
+.PHONY: help venv run serve check test test-fast e2e bench bench-login bench-rush format clean
 
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -55,6 +55,9 @@ bench: $(STAMP) ## Measure the directory (figures go to BENCHMARKS.md by hand).
 
 bench-login: $(STAMP) ## Measure logins (argon2id) against a real server under load (figures go to BENCHMARKS.md by hand).
 	$(BIN)/python -m bench.bench_login
+
+bench-rush: $(STAMP) ## Measure the 8 o'clock rush: a morning's registers called by 16 clients over HTTP (figures go to BENCHMARKS.md by hand).
+	$(BIN)/python -m bench.bench_rush
 
 format: $(STAMP) ## Rewrite the code in the project's style (ruff format, ruff --fix).
 	$(BIN)/ruff format .
