@@ -3,8 +3,10 @@
 The notice goes through the mail port (SMTP, or the pickup folder on the embedded default) to each
 legal guardian who gave an address. Like every mail, it is sent after the command is committed,
 never from inside it (a retried command would mail twice), and a mail that fails is logged, never
-allowed to undo the call. It leaves from the base's notices thread, not the request's: building and
-delivering a mail cost more than the call itself (the 8 o'clock rush measured it).
+allowed to undo the call. It leaves from the base's notices thread, not the request's, once the base
+is calm (no command for half a second, a minute at most): building and delivering mails cost more
+than the calls themselves, and slowed them down even from another thread (the 8 o'clock rush
+measured both).
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from projections.directory_roster import legal_guardian_emails, student_names
 
 log = structlog.get_logger(__name__)
 
+QUIET_SECONDS = 0.5  # no command for this long: the base is calm enough to build mails
+MAX_DELAY_SECONDS = 60.0  # a notice never waits longer than this for calm
+
 
 def notify_absences(base: BaseCore, register_id: UUID, student_ids: set[UUID]) -> int:
     """Mail the guardians of each student newly marked absent in the register; returns mails sent.
@@ -29,6 +34,7 @@ def notify_absences(base: BaseCore, register_id: UUID, student_ids: set[UUID]) -
     It runs in the base's notices thread: whatever goes wrong is logged here, since nobody waits.
     """
     try:
+        base.wait_for_calm(QUIET_SECONDS, MAX_DELAY_SECONDS)
         return _notify(base, register_id, student_ids)
     except Exception:
         log.exception("absence_notices_failed", uai=base.uai, register_id=str(register_id))
