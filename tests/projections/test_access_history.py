@@ -60,8 +60,10 @@ def access_event_ids(base: SchoolYearBase) -> list[int]:
 
 
 def caught_up(base: SchoolYearBase, command: Callable[[UnitOfWork], R]) -> R:
-    """One command as the API runs it: committed, then every read model caught up."""
-    return base.execute(command)
+    """One command as the API runs it, then the journal caught up as its readers do before reading."""
+    result = base.execute(command)
+    base.journal_caught_up()
+    return result
 
 
 def committed(base: SchoolYearBase, command: Callable[[UnitOfWork], R]) -> R:
