@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -92,6 +92,18 @@ class Call:
         except ValueError:
             message = f"{name} {value!r} is not an ISO 8601 date, e.g. 2026-11-24"
             raise Problem(422, "invalid-value", message, [FieldError(name, message)]) from None
+
+    def query_instant(self, name: str) -> datetime | None:
+        """An ISO 8601 date or instant from the query (no zone: UTC); a malformed one is a 422 naming it."""
+        value = self.query.get(name)
+        if not value:
+            return None
+        try:
+            instant = datetime.fromisoformat(value)
+        except ValueError:
+            message = f"{name} {value!r} is not an ISO 8601 date or instant, e.g. 2026-11-24 or 2026-11-24T08:00:00Z"
+            raise Problem(422, "invalid-value", message, [FieldError(name, message)]) from None
+        return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
 
     def path_date(self, name: str) -> date:
         """A date in the path: a malformed one names nothing that exists, so it is a 404."""

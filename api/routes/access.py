@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from api.endpoints import Call, Endpoint
-from api.problems import FieldError, Problem
 from api.schemas.access import (
     AccessHistoryOut,
     ChangeOut,
@@ -26,8 +23,8 @@ def student_access_history(call: Call) -> AccessHistoryOut:
 def access_journal(call: Call) -> JournalPage:
     items = call.school.access_journal(
         call.caller,
-        since=_instant(call, "since"),
-        until=_instant(call, "until"),
+        since=call.query_instant("since"),
+        until=call.query_instant("until"),
         login=call.query.get("login") or None,
     )
     return JournalPage(items=[JournalEntryOut.model_validate(i) for i in items])
@@ -36,18 +33,6 @@ def access_journal(call: Call) -> JournalPage:
 def changes_of(call: Call) -> ChangePage:
     aggregate_id = call.path_id("aggregate_id", "aggregate")
     return ChangePage(items=[ChangeOut.model_validate(i) for i in call.school.changes_of(call.caller, aggregate_id)])
-
-
-def _instant(call: Call, name: str) -> datetime | None:
-    """An ISO 8601 date or instant from the query (no zone: UTC); anything else is a 422 naming it."""
-    value = call.query.get(name)
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        message = f"{name} {value!r} is not an ISO 8601 date or instant, e.g. 2026-11-24 or 2026-11-24T08:00:00Z"
-        raise Problem(422, "invalid-value", message, [FieldError(name, message)]) from None
 
 
 endpoints = [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from uuid import UUID
 
 from api.endpoints import Call, Endpoint
@@ -71,7 +70,7 @@ def take_call(call: Call) -> CallOut:
 
 
 def not_taken(call: Call) -> NotTakenPage:
-    at = _instant(call, "at") or call.school.clock()
+    at = call.query_instant("at") or call.school.clock()
     by_teacher = call.school.registers_not_taken(at)
     names = call.school.teacher_display_names(set(by_teacher))
     items = [
@@ -82,25 +81,7 @@ def not_taken(call: Call) -> NotTakenPage:
 
 
 def _register(item: RegisterItem) -> RegisterOut:
-    return RegisterOut(
-        id=item.id,
-        lesson_id=item.lesson_id,
-        on=item.on,
-        kind=item.kind,
-        day=item.day,
-        start=item.start,
-        end=item.end,
-        starts_at=item.starts_at,
-        subject_label=item.subject_label,
-        class_code=item.class_code,
-        group_code=item.group_code,
-        room=item.room,
-        closed=item.closed,
-        withdrawn=item.withdrawn,
-        teacher_ids=list(item.teacher_ids),
-        expected=item.expected,
-        absent=item.absent,
-    )
+    return RegisterOut.model_validate(item)
 
 
 def _teacher_id(value: str) -> UUID:
@@ -109,18 +90,6 @@ def _teacher_id(value: str) -> UUID:
     except ValueError:
         message = f"teacher_id {value!r} is not an id"
         raise Problem(422, "invalid-value", message, [FieldError("teacher_id", message)]) from None
-
-
-def _instant(call: Call, name: str) -> datetime | None:
-    value = call.query.get(name)
-    if not value:
-        return None
-    try:
-        instant = datetime.fromisoformat(value)
-    except ValueError:
-        message = f"{name} {value!r} is not an ISO 8601 instant, e.g. 2026-12-07T08:30:00+01:00"
-        raise Problem(422, "invalid-value", message, [FieldError(name, message)]) from None
-    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
 
 
 endpoints = [

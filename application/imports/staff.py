@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from application.imports.context import ImportContext, name_key, outcome, pending
-from application.imports.records import DivisionEntry, GroupEntry, ServiceEntry, TeacherEntry
+from application.imports.records import DivisionEntry, GroupEntry, LessonEntry, ServiceEntry, TeacherEntry
 from application.imports.students import ensure_class, ensure_group
 from domain.errors import DomainError
 from domain.external_ids import ExternalSystem
@@ -181,6 +181,21 @@ def import_services(context: ImportContext, entries: Sequence[ServiceEntry]) -> 
         _import_service(context, entry, known)
 
 
+def open_service(context: ImportContext, entry: ServiceEntry | LessonEntry, teacher_ids: list[UUID]) -> None:
+    """Open the service of a subject for a class or group (STS's, or one a timetable's lesson implies)."""
+    assert entry.subject_code is not None  # a service entry has one; a lesson's caller checked it
+    service = Service.open(
+        subject_code=entry.subject_code,
+        subject_label=entry.subject_label,
+        course_mode=entry.course_mode,
+        class_code=entry.class_code,
+        group_code=entry.group_code,
+        teacher_ids=teacher_ids,
+    )
+    context.unit.create(service)
+    context.index.service_ids.add(service.id)
+
+
 def _import_service(context: ImportContext, entry: ServiceEntry, teacher_ids: list[UUID]) -> None:
     service_id = Service.create_id(entry.subject_code, entry.course_mode, entry.class_code, entry.group_code)
     if service_id not in context.index.service_ids:
@@ -189,17 +204,7 @@ def _import_service(context: ImportContext, entry: ServiceEntry, teacher_ids: li
                 ensure_class(context, entry.class_code)
             if entry.group_code is not None:
                 ensure_group(context, entry.group_code)
-            context.unit.create(
-                Service.open(
-                    subject_code=entry.subject_code,
-                    subject_label=entry.subject_label,
-                    course_mode=entry.course_mode,
-                    class_code=entry.class_code,
-                    group_code=entry.group_code,
-                    teacher_ids=teacher_ids,
-                )
-            )
-            context.index.service_ids.add(service_id)
+            open_service(context, entry, teacher_ids)
             context.report.count("created")
         return
     service = context.unit.get(Service, service_id, "service")

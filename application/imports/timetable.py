@@ -17,7 +17,7 @@ from uuid import UUID
 
 from application.imports.context import ImportContext, name_key
 from application.imports.records import AlternationEntry, LessonEntry, Origin
-from application.imports.staff import STS
+from application.imports.staff import STS, open_service
 from application.imports.students import ensure_class, ensure_group
 from domain.errors import DomainError
 from domain.lesson import Lesson
@@ -184,16 +184,6 @@ def _ensure_service(context: ImportContext, entry: LessonEntry, teacher_ids: lis
     if service_id in context.index.service_ids:
         return
     try:
-        context.unit.create(
-            Service.open(
-                subject_code=entry.subject_code,
-                subject_label=entry.subject_label,
-                course_mode=entry.course_mode,
-                class_code=entry.class_code,
-                group_code=entry.group_code,
-                teacher_ids=teacher_ids,
-            )
-        )
+        open_service(context, entry, teacher_ids)
     except DomainError:
         return  # the lesson stands on its own; the service is STS-WEB's to give
-    context.index.service_ids.add(service_id)
