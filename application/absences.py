@@ -165,6 +165,12 @@ class AbsenceUseCases(DirectoryQueries):
                 raise NotFound(f"class {class_code!r} does not exist")
             days = Attendance.class_daily(connection, class_code, first, last)
             students = Attendance.class_summary(connection, class_code, first, last)
+            scope = self.student_scope(connection, principal)
+        if scope is not None:
+            # A teacher reads the classes they teach (their students' figures), not the others.
+            students = [s for s in students if s.student_id in scope]
+            if not students:
+                raise NotFound(f"class {class_code!r} does not exist")
         self._journal_list(principal, "class-attendance", {"class_code": class_code}, len(students))
         return ClassAttendance(class_code, first, last, days, students)
 

@@ -167,9 +167,12 @@ class RegisterUseCases(TimetableUseCases):
 
 
 def _may_take(principal: Principal, teacher_ids: tuple[UUID, ...]) -> bool:
-    """A teacher takes the calls of their own lessons; the office (seeing every student) any call."""
+    """A teacher takes the calls of their own lessons (a substitute's included); the office any call.
+
+    Seeing every student (a documentalist's profile) is not teaching every lesson.
+    """
     if principal.role is Role.TEACHER:
-        return principal.person_id in teacher_ids or principal.sees_all_students
+        return principal.person_id in teacher_ids
     return principal.role in {Role.STAFF, Role.SUPER_ADMIN}
 
 

@@ -304,3 +304,17 @@ def test_a_feed_stops_when_the_parents_espace_is_stopped(roles: RoleSchool) -> N
     assert roles.admin.post("/espaces/parents/stop", {}).status_code == 200
 
     assert roles.admin.client.get(token_path).status_code == 404
+
+
+def test_a_teacher_reads_the_attendance_of_her_classes_only(roles: RoleSchool) -> None:
+    monday_timetable(roles)
+    call(
+        roles, registers_by_start(roles)["08:00"]["id"], [{"student_id": str(roles.people["zoe"]), "status": "absent"}]
+    )
+
+    mine = roles[TEACHER].get(f"/classes/3A/attendance?from={MONDAY}&to=2026-12-04")
+    other = roles[TEACHER].get(f"/classes/4A/attendance?from={MONDAY}&to=2026-12-04")
+
+    assert mine.status_code == 200, mine.text
+    assert [s["student_id"] for s in mine.json()["students"]] == [str(roles.people["zoe"])]
+    assert_problem(other, 404, "not-found")
