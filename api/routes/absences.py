@@ -179,6 +179,7 @@ def _attendance(result: StudentAttendance) -> StudentAttendanceOut:
                 justified=p.justified,
                 settled=p.settled,
                 counts=p.counts,
+                to_justify=p.counts and not p.justified and not p.settled,
             )
             for p in summary.periods
         ],
@@ -190,6 +191,7 @@ def _attendance(result: StudentAttendance) -> StudentAttendanceOut:
                 minutes=late.minutes,
                 reason=_ref(late.reason),
                 justified=late.justified,
+                to_justify=not late.justified,
             )
             for late in summary.latenesses
         ],

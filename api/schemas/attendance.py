@@ -192,6 +192,7 @@ class AbsencePeriodOut(Out):
     justified: bool
     settled: bool
     counts: bool = Field(description="Counts as an absence (a school trip does not).")
+    to_justify: bool = Field(description="Families are expected to justify it: it counts, unjustified, not settled.")
 
 
 class LatenessOut(Out):
@@ -201,6 +202,7 @@ class LatenessOut(Out):
     minutes: int
     reason: ReasonRef | None
     justified: bool
+    to_justify: bool = Field(description="Families are expected to justify it: no justified reason yet.")
 
 
 class FiguresOut(Out):

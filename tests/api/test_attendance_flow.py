@@ -115,7 +115,9 @@ def test_calls_make_periods_half_days_and_lateness_that_families_see(roles: Role
 
     assert seen.status_code == 200, seen.text
     body = seen.json()
-    assert [(p["lessons"], p["half_days"], p["justified"]) for p in body["periods"]] == [(2, 1, False)]
+    assert [(p["lessons"], p["half_days"], p["justified"], p["to_justify"]) for p in body["periods"]] == [
+        (2, 1, False, True)
+    ]
     assert body["figures"]["absence_half_days"] == 1
     assert body["figures"]["unjustified_half_days"] == 1
     assert (body["figures"]["lateness_count"], body["figures"]["lateness_minutes"]) == (1, 10)
