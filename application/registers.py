@@ -135,6 +135,20 @@ class RegisterUseCases(TimetableUseCases):
             self.notices.submit(notify_absences, self, register_id, absent)
         return CallResult(register_id=register_id, closed=closed, changes=count, notified=len(absent))
 
+    def expect_student(self, principal: Principal, register_id: UUID, student_id: UUID) -> None:
+        """Add a student to a register made before they joined (a newcomer, a student sent to permanence)."""
+        with self.reading() as connection:
+            if self.directory.get_student(connection, student_id) is None:
+                raise NotFound(f"student {student_id} does not exist")
+
+        def run(unit: UnitOfWork) -> None:
+            register = unit.find(Register, register_id)
+            if register is None or not _may_take(principal, register.teacher_ids):
+                raise NotFound(f"register {register_id} does not exist")
+            register.expect(student_id)
+
+        self.execute(run)
+
     def register_view(self, principal: Principal, register_id: UUID) -> RegisterView:
         with self.reading() as connection:
             detail = Attendance.register(connection, register_id)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from pydantic import BaseModel
+
 from api.endpoints import Call, Endpoint
 from api.problems import FieldError, Problem
 from api.schemas.attendance import (
     CallOut,
+    ExpectStudent,
     GenerateRegisters,
     GenerationOut,
     NotTakenPage,
@@ -67,6 +70,12 @@ def take_call(call: Call) -> CallOut:
     ]
     result = call.school.take_call(call.caller, call.path_id("register_id", "register"), changes, close=command.close)
     return CallOut.model_validate(result)
+
+
+def expect_student(call: Call) -> BaseModel | None:
+    command = call.command(ExpectStudent)
+    call.school.expect_student(call.caller, call.path_id("register_id", "register"), command.student_id)
+    return None
 
 
 def not_taken(call: Call) -> NotTakenPage:
@@ -130,6 +139,15 @@ endpoints = [
         "A register with each expected student's mark (journaled)",
         Permission.REGISTERS_TAKE,
         response=RegisterDetailOut,
+        tag="registers",
+    ),
+    Endpoint(
+        "POST",
+        REGISTER + "/students",
+        expect_student,
+        "Add a student to a register made before they joined (then mark them like the others)",
+        Permission.REGISTERS_TAKE,
+        body=ExpectStudent,
         tag="registers",
     ),
     Endpoint(

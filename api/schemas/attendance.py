@@ -75,6 +75,10 @@ class RegisterDetailOut(RegisterOut):
     students: list[StudentMarkOut]
 
 
+class ExpectStudent(Command):
+    student_id: UUID
+
+
 class MarkIn(Command):
     student_id: UUID
     status: str = Field(description="present (clears a mark), absent, late, excluded or infirmary.")

@@ -195,14 +195,14 @@ def test_a_register_is_out_of_reach_of_another_teacher_and_of_families(roles: Ro
     assert [s["first_name"] for s in detail.json()["students"]] == ["Zoé"]
 
 
-def test_two_people_marking_one_register_at_once_lose_no_mark(roles: RoleSchool, school: SchoolClient) -> None:
+def test_a_newcomer_is_added_to_a_register_made_before_she_came(roles: RoleSchool, school: SchoolClient) -> None:
     monday_timetable(roles)
     register = registers_by_start(roles)["08:00"]["id"]
     extra = school.enrol("Bernard", "Inès", class_code="3A")
-    monday_three = roles.admin.post(
-        "/registers/generate", {"first": (MONDAY + timedelta(days=7)).isoformat(), "last": "2026-12-07"}
-    )
-    assert monday_three.status_code == 200
+    next_monday = (MONDAY + timedelta(days=7)).isoformat()
+    assert roles.admin.post("/registers/generate", {"first": next_monday, "last": next_monday}).status_code == 200
+    later = [r for r in roles[TEACHER].items(f"/registers?date={next_monday}") if r["start"].startswith("08:00")]
+    assert [r["expected"] for r in later] == [2]  # made after she came: she is expected
     zoe = str(roles.people["zoe"])
 
     call(roles, register, [{"student_id": zoe, "status": "absent"}], role=TEACHER)
@@ -214,6 +214,15 @@ def test_two_people_marking_one_register_at_once_lose_no_mark(roles: RoleSchool,
     assert_problem(response, 409, "rule-violated", fields=["marks[0].student_id"])
     marks = {s["student_id"]: s["status"] for s in roles[TEACHER].get(f"/registers/{register}").json()["students"]}
     assert marks == {zoe: "absent"}
+    # Once added to the register, she is marked like the others.
+    added = roles[SCHOOL_LIFE_STAFF].post(f"/registers/{register}/students", {"student_id": extra["id"]})
+    assert added.status_code == 204, added.text
+    again = roles[SCHOOL_LIFE_STAFF].post(
+        f"/registers/{register}/call", {"marks": [{"student_id": extra["id"], "status": "late", "minutes": 5}]}
+    )
+    assert again.status_code == 200, again.text
+    marks = {s["student_id"]: s["status"] for s in roles[TEACHER].get(f"/registers/{register}").json()["students"]}
+    assert marks == {zoe: "absent", extra["id"]: "late"}
 
 
 def test_calls_not_taken_are_listed_per_teacher_after_fifteen_minutes(roles: RoleSchool) -> None:
