@@ -6,6 +6,7 @@ the line) rather than guessing; what a reader makes of a readable file is its ow
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import zipfile
@@ -90,6 +91,25 @@ def records_under(name: str, data: bytes, parents: Mapping[str, str]) -> Iterato
         parent = element.getparent()
         if parent is not None and parent.tag == parents[element.tag]:
             yield element
+
+
+def csv_rows(name: str, text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """The non-blank rows of a CSV text with the physical line each starts on, for the report.
+
+    A quoted value may span lines, so the line is the reader's, not a count of rows; a row the
+    ``csv`` module cannot read refuses the whole file.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    consumed = 0
+    try:
+        for values in reader:
+            if any(value.strip() for value in values):
+                rows.append((consumed + 1, values))
+            consumed = reader.line_num
+    except csv.Error as error:
+        raise FileRefused(f"{name}: unreadable CSV at line {reader.line_num} ({error})", field="file") from None
+    return rows
 
 
 def text(element: Any, path: str) -> str | None:

@@ -12,13 +12,11 @@ everything else is handed over as read, for the import to validate record by rec
 
 from __future__ import annotations
 
-import csv
-import io
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from adapters.national.files import parse_date, sha256, unzip_if_needed
+from adapters.national.files import csv_rows, parse_date, sha256, unzip_if_needed
 from application.imports.records import (
     ChildRef,
     FileHeader,
@@ -144,7 +142,8 @@ class _Row:
 
 def read_onde(name: str, data: bytes) -> ParsedFile:
     """Every record of an ONDE / BE1D extraction (a bare CSV, or a zip holding one)."""
-    rows = _rows(name, _decode(unzip_if_needed(name, data, ".csv")))
+    text = _decode(unzip_if_needed(name, data, ".csv"))
+    rows = csv_rows(name, text, _delimiter(text))
     if not rows:
         raise FileRefused(f"{name}: the file is empty", field="file")
     (_, header), body = rows[0], rows[1:]
@@ -169,21 +168,6 @@ def _delimiter(text: str) -> str:
     """``;`` as ONDE writes, unless the header line plainly uses tabs or commas instead."""
     header_line = text.lstrip("\r\n").split("\n", 1)[0]
     return max((";", "\t", ","), key=header_line.count)  # ties go to ";"
-
-
-def _rows(name: str, text: str) -> list[tuple[int, list[str]]]:
-    """The non-blank rows with the physical line each starts on (the header's is 1), for the report."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    rows: list[tuple[int, list[str]]] = []
-    consumed = 0
-    try:
-        for values in reader:
-            if any(value.strip() for value in values):
-                rows.append((consumed + 1, values))
-            consumed = reader.line_num
-    except csv.Error as error:
-        raise FileRefused(f"{name}: unreadable CSV at line {reader.line_num} ({error})", field="file") from None
-    return rows
 
 
 def _detect(name: str, header: list[str]) -> tuple[_Layout, Columns]:

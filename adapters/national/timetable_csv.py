@@ -15,14 +15,12 @@ here: a code (A, B…) refers to the calendar the base already has.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time
 
-from adapters.national.files import sha256
+from adapters.national.files import csv_rows, sha256
 from adapters.national.onde import normalise
 from application.imports.records import FileHeader, FileRefused, LessonEntry, Origin, ParsedFile
 
@@ -115,20 +113,9 @@ def _decode(name: str, data: bytes) -> str:
 
 
 def _rows(name: str, content: str) -> list[tuple[int, list[str]]]:
-    """The non-blank rows with the physical line each starts on (the header's is 1 or more), for the report."""
+    """The non-blank rows, separated by whichever of ``;`` and ``,`` the header line has more of."""
     header_line = next((line for line in content.splitlines() if line.strip()), "")
-    delimiter = "," if header_line.count(",") > header_line.count(";") else ";"
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[str]]] = []
-    consumed = 0
-    try:
-        for values in reader:
-            if any(value.strip() for value in values):
-                rows.append((consumed + 1, values))
-            consumed = reader.line_num
-    except csv.Error as error:
-        raise FileRefused(f"{name}: unreadable CSV at line {reader.line_num} ({error})", field="file") from None
-    return rows
+    return csv_rows(name, content, "," if header_line.count(",") > header_line.count(";") else ";")
 
 
 def _columns(name: str, header: list[str]) -> dict[str, int]:
