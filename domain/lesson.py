@@ -14,7 +14,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import InvalidValue, RuleViolated
 from domain.ids import natural_id
-from domain.school_calendar import CalendarDays, clock, parse_clock, parse_monday
+from domain.school_calendar import CalendarDays, clock, monday_of, parse_clock, parse_monday
 from domain.school_class import parse_class_code
 from domain.timetable import LessonKind, LessonPlan, OccurrenceChange, Pattern
 from domain.values import parse_choice, parse_optional_text, parse_text
@@ -198,6 +198,17 @@ class Lesson(Aggregate):
         pattern = _pattern(monday, weekday=weekday, start=start, duration=duration, room=room, teacher_ids=teacher_ids)
         if self.kind is LessonKind.LESSON and not pattern.teacher_ids:
             raise InvalidValue("a lesson has at least one teacher", field="teacher_ids")
+        stranded = sorted(
+            on
+            for on in self.changes
+            if on >= monday and self.plan().pattern_of(monday_of(on)).weekday != pattern.weekday
+        )
+        if stranded:
+            dates = ", ".join(on.isoformat() for on in stranded)
+            raise RuleViolated(
+                f"the one-week changes of {dates} would no longer match any occurrence: restore them first",
+                field="from_week",
+            )
         current = self.plan().pattern_of(monday)
         if (current.weekday, current.start, current.duration, current.room, current.teacher_ids) == (
             pattern.weekday,

@@ -428,3 +428,27 @@ def test_a_lesson_with_its_dates_times_and_teachers_survives_the_event_store() -
     assert occurrences(reloaded) == occurrences(lesson)
     moved = on_day(reloaded, date(2026, 11, 28))
     assert (moved.on, moved.teacher_ids, moved.substitute) == (date(2026, 11, 24), (SUBSTITUTE, TEACHER), True)
+
+
+def test_an_annual_change_that_would_strand_a_one_week_change_is_refused_until_it_is_restored() -> None:
+    lesson = scheduled()
+    lesson.cancel_occurrence(MONDAY, "Sortie", DAYS)
+    lesson.collect_events()
+
+    with pytest.raises(DomainError) as raised:
+        lesson.reschedule(from_week=WEEK_10, weekday=2, start="08:00", duration=55, room="B12", teacher_ids=[TEACHER])
+
+    assert refused(raised) == ("rule-violated", "from_week")
+    assert MONDAY.isoformat() in raised.value.message
+    assert lesson.collect_events() == []
+    lesson.restore_occurrence(MONDAY)
+    lesson.reschedule(from_week=WEEK_10, weekday=2, start="08:00", duration=55, room="B12", teacher_ids=[TEACHER])
+
+
+def test_an_annual_change_keeping_the_day_keeps_the_one_week_changes() -> None:
+    lesson = scheduled()
+    lesson.cancel_occurrence(MONDAY, "Sortie", DAYS)
+
+    lesson.reschedule(from_week=WEEK_10, weekday=1, start="09:00", duration=55, room="C04", teacher_ids=[TEACHER])
+
+    assert on_day(lesson, MONDAY).status is OccurrenceStatus.CANCELLED
