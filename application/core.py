@@ -37,6 +37,9 @@ R = TypeVar("R")
 JOURNAL_EVENTS = frozenset({Session.RecordConsulted, Session.ListConsulted, Session.ChangesMade})
 
 MAX_ATTEMPTS = 5
+# A journal line appended to a session commutes with any other: it is retried longer rather than
+# refusing a read (or the read-back of a write already saved) because the session is busy.
+JOURNAL_ATTEMPTS = 12
 RETRY_PAUSE_MS = 2
 DEFAULT_BULK_SIZE = 500
 
@@ -110,13 +113,13 @@ class BaseCore(Application[UUID]):
     def today(self) -> date:
         return self.clock().date()
 
-    def execute(self, command: Callable[[UnitOfWork], R]) -> R:
+    def execute(self, command: Callable[[UnitOfWork], R], *, attempts: int = MAX_ATTEMPTS) -> R:
         """Run one command and commit it; on a version conflict, run it again on the fresh state.
 
         The read models are caught up before returning, so the caller reads what it just wrote.
         """
         self.last_command = time.monotonic()
-        for attempt in range(1, MAX_ATTEMPTS + 1):
+        for attempt in range(1, attempts + 1):
             unit = UnitOfWork(self)
             result = command(unit)
             try:
@@ -128,7 +131,7 @@ class BaseCore(Application[UUID]):
                 continue
             self.catch_up_after(unit.committed_kinds)
             return result
-        raise ConcurrencyConflict(f"the data kept changing under this command; gave up after {MAX_ATTEMPTS} attempts")
+        raise ConcurrencyConflict(f"the data kept changing under this command; gave up after {attempts} attempts")
 
     @contextmanager
     def bulk(self, size: int = DEFAULT_BULK_SIZE) -> Iterator[BulkUnit]:

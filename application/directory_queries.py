@@ -12,7 +12,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection
 
-from application.core import BaseCore
+from application.core import JOURNAL_ATTEMPTS, BaseCore
 from application.errors import NotFound
 from application.permissions import Principal
 from domain.espaces import Role
@@ -143,7 +143,7 @@ class DirectoryQueries(BaseCore):
         self._journal(principal, lambda session: session.consult_list(resource=resource, filters=filters, count=count))
 
     def _journal(self, principal: Principal, write: Callable[[Session], None]) -> None:
-        self.execute(lambda unit: write(unit.get(Session, principal.session_id, "session")))
+        self.execute(lambda unit: write(unit.get(Session, principal.session_id, "session")), attempts=JOURNAL_ATTEMPTS)
 
 
 def _guardian_in(scope: set[UUID], guardian: GuardianItem) -> bool:

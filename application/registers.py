@@ -23,7 +23,6 @@ from domain.errors import InvalidValue
 from domain.espaces import Role
 from domain.register import MarkChange, MarkKind, Register
 from domain.school_calendar import CalendarDays
-from domain.session import Session
 from domain.timetable import LessonKind, LessonPlan, Occurrence, OccurrenceStatus
 from domain.values import MealPlan
 from projections.attendance import Attendance
@@ -156,11 +155,7 @@ class RegisterUseCases(TimetableUseCases):
                 raise NotFound(f"register {register_id} does not exist")
             students = student_names(connection, {s.student_id for s in detail.students})
             teachers = teacher_names(connection, set(detail.teacher_ids))
-        self.execute(
-            lambda unit: unit.get(Session, principal.session_id, "session").consult_list(
-                resource="register", filters={"register_id": str(register_id)}, count=len(detail.students)
-            )
-        )
+        self._journal_list(principal, "register", {"register_id": str(register_id)}, len(detail.students))
         return RegisterView(detail=detail, student_names=students, teacher_names=teachers)
 
     def list_registers(self, principal: Principal, on: date, teacher_id: UUID | None = None) -> list[RegisterItem]:

@@ -23,7 +23,6 @@ from domain.errors import InvalidValue, RuleViolated
 from domain.lesson import Lesson
 from domain.register import Register
 from domain.school_calendar import CalendarDays, CalendarFields, Holiday, SchoolCalendar, TimeSlot, monday_of
-from domain.session import Session
 from domain.timetable import LessonPlan, Occurrence
 from projections.attendance import Attendance
 from projections.directory_roster import group_codes, teacher_names
@@ -280,10 +279,11 @@ class TimetableUseCases(DirectoryQueries):
         return plans, None, None
 
     def _journal_timetable(self, principal: Principal, student_id: UUID) -> None:
-        self.execute(
-            lambda unit: unit.get(Session, principal.session_id, "session").consult_record(
+        self._journal(
+            principal,
+            lambda session: session.consult_record(
                 subject_type="student", subject_id=student_id, categories=["timetable"], purpose="timetable"
-            )
+            ),
         )
 
 
