@@ -93,6 +93,12 @@ class Call:
             message = f"{name} {value!r} is not an ISO 8601 date, e.g. 2026-11-24"
             raise Problem(422, "invalid-value", message, [FieldError(name, message)]) from None
 
+    def query_period(self) -> tuple[date, date]:
+        """``from`` and ``to`` from the query, defaulting to the first and last day of the base's school year."""
+        days = self.school.calendar_days()
+        first = self.query_date("from", days.first_day) or days.first_day
+        return first, self.query_date("to", days.last_day) or days.last_day
+
     def query_instant(self, name: str) -> datetime | None:
         """An ISO 8601 date or instant from the query (no zone: UTC); a malformed one is a 422 naming it."""
         value = self.query.get(name)

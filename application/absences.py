@@ -82,7 +82,7 @@ class AbsenceUseCases(DirectoryQueries):
     ) -> None:
         """Set a reason on every missed lesson and lateness starting within ``[first, last)``."""
         self._reason_or_refuse(reason_code)
-        self._require_known_student(student_id)
+        self.require_student(student_id)
 
         def run(unit: UnitOfWork) -> None:
             self._file(unit, student_id).set_reason(
@@ -95,7 +95,7 @@ class AbsenceUseCases(DirectoryQueries):
         self, student_id: UUID, justification_id: UUID, *, accept: bool, comment: str | None = None
     ) -> None:
         """Accept (the justification's reason is set over its span) or refuse a family's justification."""
-        self._require_known_student(student_id)
+        self.require_student(student_id)
 
         def run(unit: UnitOfWork) -> None:
             file = unit.find(AttendanceFile, AttendanceFile.create_id(student_id))
@@ -190,11 +190,6 @@ class AbsenceUseCases(DirectoryQueries):
         if reason is None:
             raise RuleViolated(f"{code!r} is not one of the school's reasons", field="reason_code")
         return reason
-
-    def _require_known_student(self, student_id: UUID) -> None:
-        with self.reading() as connection:
-            if self.directory.get_student(connection, student_id) is None:
-                raise NotFound(f"student {student_id} does not exist")
 
     @staticmethod
     def _file(unit: UnitOfWork, student_id: UUID) -> AttendanceFile:

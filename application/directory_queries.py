@@ -48,15 +48,24 @@ class DirectoryQueries(BaseCore):
         """
         if principal.sees_all_students:
             return None
-        person = principal.person_id
+        return self.students_reached(connection, principal.role, principal.person_id)
+
+    def students_reached(self, connection: Connection, role: Role, person: UUID | None) -> set[UUID]:
+        """The students a person of that role reaches when they do not see them all."""
         scopes: dict[Role, Callable[[Connection, UUID], set[UUID]]] = {
             Role.GUARDIAN: self.directory.children_of,
             Role.STUDENT: lambda _, student_id: {student_id},
             Role.TEACHER: self.directory.students_taught_by,
             Role.SUPPORT_ASSISTANT: self.directory.students_assigned_to,
         }
-        scope = scopes.get(principal.role)
+        scope = scopes.get(role)
         return scope(connection, person) if scope is not None and person is not None else set()
+
+    def require_student(self, student_id: UUID) -> None:
+        """A student of the base, for the office's commands (who see every student)."""
+        with self.reading() as connection:
+            if self.directory.get_student(connection, student_id) is None:
+                raise NotFound(f"student {student_id} does not exist")
 
     def require_student_in_scope(self, principal: Principal, student_id: UUID) -> None:
         """Out of scope is not found: a family never learns that another child exists."""

@@ -136,9 +136,7 @@ class RegisterUseCases(TimetableUseCases):
 
     def expect_student(self, principal: Principal, register_id: UUID, student_id: UUID) -> None:
         """Add a student to a register made before they joined (a newcomer, a student sent to permanence)."""
-        with self.reading() as connection:
-            if self.directory.get_student(connection, student_id) is None:
-                raise NotFound(f"student {student_id} does not exist")
+        self.require_student(student_id)
 
         def run(unit: UnitOfWork) -> None:
             register = unit.find(Register, register_id)

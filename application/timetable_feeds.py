@@ -15,7 +15,7 @@ from datetime import date
 from uuid import UUID
 
 from application.errors import NotFound
-from application.permissions import Principal
+from application.permissions import FAMILY_ROLES, Principal
 from application.timetable import Reach, TimetableUseCases, TimetableWeek
 from application.unit_of_work import UnitOfWork
 from domain.account import Account
@@ -74,24 +74,25 @@ class TimetableFeeds(TimetableUseCases):
         return week
 
     def _reach_of(self, account: Account) -> Reach | None:
-        """What the account may read through a feed now; None when nothing (a stopped Espace)."""
-        person = account.person_id
+        """What the account may read through a feed now; None when nothing (a stopped Espace).
+
+        Families through their Espace, when it is published with its timetable rubric; teachers the
+        students they teach (a feed is not their profile's session); the office every student.
+        """
         if account.role in {Role.GUARDIAN, Role.STUDENT}:
             espace = Espace.PARENTS if account.role is Role.GUARDIAN else Espace.STUDENTS
             settings = self.registered_school().espaces[espace]
             if not settings.published or Permission.TIMETABLES_READ not in settings.rubric_permissions():
                 return None
-            if person is None:
-                return None
-            with self.reading() as connection:
-                scope = self.directory.children_of(connection, person) if account.role is Role.GUARDIAN else {person}
-            return Reach(family=True, scope=scope)
-        if account.role is Role.TEACHER and person is not None:
-            with self.reading() as connection:
-                return Reach(family=False, scope=self.directory.students_taught_by(connection, person))
-        if account.role in {Role.STAFF, Role.SUPER_ADMIN}:
+        elif account.role in {Role.STAFF, Role.SUPER_ADMIN}:
             return Reach(family=False, scope=None)
-        return None
+        elif account.role is not Role.TEACHER:
+            return None
+        if account.person_id is None:
+            return None
+        with self.reading() as connection:
+            scope = self.students_reached(connection, account.role, account.person_id)
+        return Reach(family=account.role in FAMILY_ROLES, scope=scope)
 
     def _record_fetch(self, feed_id: UUID, on: date) -> None:
         self.execute(lambda unit: unit.get(CalendarFeed, feed_id, "feed").fetch(on))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import BaseModel
 
 from api.endpoints import Call, Endpoint
@@ -59,7 +57,7 @@ def change_reason(call: Call) -> ReasonOut:
 
 
 def student_attendance(call: Call) -> StudentAttendanceOut:
-    first, last = _period(call)
+    first, last = call.query_period()
     return _attendance(call.school.student_attendance(call.caller, call.path_id("student_id", "student"), first, last))
 
 
@@ -112,7 +110,7 @@ def list_justifications(call: Call) -> JustificationPage:
 
 
 def class_attendance(call: Call) -> ClassAttendanceOut:
-    first, last = _period(call)
+    first, last = call.query_period()
     result = call.school.class_attendance(call.caller, call.path["code"], first, last)
     return ClassAttendanceOut(
         class_code=result.class_code,
@@ -132,13 +130,6 @@ def set_exit_authorisation(call: Call) -> BaseModel | None:
     authorised = call.command(SetExitAuthorisation).authorised
     call.school.set_exit_authorisation(call.path_id("student_id", "student"), authorised)
     return None
-
-
-def _period(call: Call) -> tuple[date, date]:
-    days = call.school.calendar_days()
-    first = call.query_date("from", days.first_day) or days.first_day
-    last = call.query_date("to", days.last_day) or days.last_day
-    return first, last
 
 
 def _reason_by_code(call: Call, code: str) -> ReasonOut:

@@ -200,12 +200,12 @@ def _week(call: Call, default_days: int | None = 6) -> TimetableWeek:
         raise Problem(422, "invalid-value", message, [FieldError("week", message)])
     if week is not None:
         first, last = week, week + timedelta(days=6)
-    else:
-        days = base.calendar_days()
-        start = monday_of(base.today()) if default_days is not None else days.first_day
+    elif default_days is not None:
+        start = monday_of(base.today())
         first = call.query_date("from", start) or start
-        end = first + timedelta(days=default_days) if default_days is not None else days.last_day
-        last = call.query_date("to", end) or end
+        last = call.query_date("to", first + timedelta(days=default_days)) or first + timedelta(days=default_days)
+    else:
+        first, last = call.query_period()
     return base.timetable(call.caller, call.path["kind"], call.path["key"], first, last)
 
 
