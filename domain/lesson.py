@@ -7,6 +7,7 @@ pattern), a one-week change (cancellation, room, substitute, move) names the dat
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, time
 from uuid import UUID, uuid4
 
@@ -198,10 +199,9 @@ class Lesson(Aggregate):
         pattern = _pattern(monday, weekday=weekday, start=start, duration=duration, room=room, teacher_ids=teacher_ids)
         if self.kind is LessonKind.LESSON and not pattern.teacher_ids:
             raise InvalidValue("a lesson has at least one teacher", field="teacher_ids")
+        plan = self.plan()
         stranded = sorted(
-            on
-            for on in self.changes
-            if on >= monday and self.plan().pattern_of(monday_of(on)).weekday != pattern.weekday
+            on for on in self.changes if on >= monday and plan.pattern_of(monday_of(on)).weekday != pattern.weekday
         )
         if stranded:
             dates = ", ".join(on.isoformat() for on in stranded)
@@ -209,14 +209,8 @@ class Lesson(Aggregate):
                 f"the one-week changes of {dates} would no longer match any occurrence: restore them first",
                 field="from_week",
             )
-        current = self.plan().pattern_of(monday)
-        if (current.weekday, current.start, current.duration, current.room, current.teacher_ids) == (
-            pattern.weekday,
-            pattern.start,
-            pattern.duration,
-            pattern.room,
-            pattern.teacher_ids,
-        ) and not any(p.from_week is not None and p.from_week > monday for p in self.patterns):
+        unchanged = replace(plan.pattern_of(monday), from_week=monday) == pattern
+        if unchanged and not any(p.from_week is not None and p.from_week > monday for p in self.patterns):
             raise RuleViolated("the lesson already follows this pattern from that week", field="from_week")
         self._rescheduled(
             from_week=monday,

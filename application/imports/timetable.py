@@ -63,8 +63,9 @@ def import_alternations(context: ImportContext, step: TimetableImport, entries: 
 def import_lessons(context: ImportContext, step: TimetableImport, entries: Sequence[LessonEntry]) -> None:
     """Every lesson of the file, co-taught slots merged; lessons no longer in the file end."""
     merged: dict[str, tuple[LessonEntry, list[UUID]]] = {}
+    known = {t for ids in context.index.teachers_by_name.values() for t in ids}
     for entry in entries:
-        resolved = _resolve(context, entry)
+        resolved = _resolve(context, entry, known)
         if resolved is None:
             continue
         key, teacher_ids = resolved
@@ -86,7 +87,7 @@ def import_lessons(context: ImportContext, step: TimetableImport, entries: Seque
                 context.report.count("left")  # gone from the file: it left the timetable
 
 
-def _resolve(context: ImportContext, entry: LessonEntry) -> tuple[str, list[UUID]] | None:
+def _resolve(context: ImportContext, entry: LessonEntry, known: set[UUID]) -> tuple[str, list[UUID]] | None:
     """The lesson's natural key and its teachers, or None (the record is reported) when it cannot be."""
     missing = [
         name
@@ -100,7 +101,7 @@ def _resolve(context: ImportContext, entry: LessonEntry) -> tuple[str, list[UUID
         return None
     teacher_ids: list[UUID] = []
     for teacher in entry.teachers:
-        found = _teacher(context, teacher)
+        found = _teacher(context, teacher, known)
         if found is None:
             context.report.reject(entry.origin, f"teacher {teacher!r} is not in the base (import STS-WEB first)")
             return None
@@ -113,8 +114,9 @@ def _resolve(context: ImportContext, entry: LessonEntry) -> tuple[str, list[UUID
     return key, teacher_ids
 
 
-def _teacher(context: ImportContext, reference: str) -> UUID | None:
-    """A teacher by STS id, by Cartable id, or (our CSV) by "NOM Prénom" when only one has that name."""
+def _teacher(context: ImportContext, reference: str, known: set[UUID]) -> UUID | None:
+    """A teacher by STS id, by Cartable id (one of ``known``), or (our CSV) by "NOM Prénom" when only one
+    has that name."""
     found = context.index.external.get((STS, reference))
     if found is not None:
         return found
@@ -124,7 +126,6 @@ def _teacher(context: ImportContext, reference: str) -> UUID | None:
         last, _, first = reference.strip().partition(" ")
         by_name = context.index.teachers_by_name.get(name_key(last, first), [])
         return by_name[0] if len(by_name) == 1 else None
-    known = {t for ids in context.index.teachers_by_name.values() for t in ids}
     return candidate if candidate in known else None
 
 
