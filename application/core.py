@@ -129,7 +129,7 @@ class BaseCore(Application[UUID]):
                 # A random pause, growing with each attempt, so that racing writers stop colliding in step.
                 time.sleep(secrets.randbelow(RETRY_PAUSE_MS << attempt) / 1000)
                 continue
-            self.catch_up_after(unit.committed_kinds)
+            self.catch_up_after(unit.committed_kinds, unit.committed_up_to)
             return result
         raise ConcurrencyConflict(f"the data kept changing under this command; gave up after {attempts} attempts")
 
@@ -147,8 +147,8 @@ class BaseCore(Application[UUID]):
     def catch_up(self, progress: Progress | None = None) -> int:
         return sum(projector.catch_up(progress) for projector in self.projectors.values())
 
-    def catch_up_after(self, kinds: set[type]) -> int:
-        """Catch up the projections that read any of these event classes, the ones a command just saved.
+    def catch_up_after(self, kinds: set[type], up_to: int) -> int:
+        """Catch up to ``up_to`` the projections that read any of these event classes, those a command just saved.
 
         The others have nothing new for the caller to read: their position may stay behind the head
         over events they do not read (a login is a session's events, which the directory ignores),
@@ -160,7 +160,7 @@ class BaseCore(Application[UUID]):
         as the command. Whoever reads the journal catches it up first (:meth:`journal_caught_up`).
         """
         eager = kinds - JOURNAL_EVENTS
-        return sum(p.catch_up() for p in self.projectors.values() if p.projection.reads_any(eager))
+        return sum(p.catch_up_to(up_to) for p in self.projectors.values() if p.projection.reads_any(eager))
 
     def journal_caught_up(self) -> None:
         """Bring the access history up to the head before reading the journal from it."""

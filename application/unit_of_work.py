@@ -29,6 +29,7 @@ class UnitOfWork:
         self._aggregates: dict[UUID, Aggregate] = {}
         self.events = 0
         self.committed_kinds: set[type] = set()  # the event classes saved so far: which projections to feed
+        self.committed_up_to = 0  # the notification id of the last event saved: how far they must get
 
     def __len__(self) -> int:
         return len(self._aggregates)
@@ -123,8 +124,9 @@ class UnitOfWork:
         count = sum(len(a.pending_events) for a in pending)
         if pending:
             kinds = {type(e) for a in pending for e in a.pending_events}
-            self._app.save(*pending)
+            recordings = self._app.save(*pending)
             self.committed_kinds |= kinds
+            self.committed_up_to = max([self.committed_up_to, *(r.notification.id for r in recordings)])
         self._aggregates.clear()
         self.events += count
         return count
