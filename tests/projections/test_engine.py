@@ -170,6 +170,70 @@ class EngineContract:
         directory_projector(base).rebuild()
         assert dump(base.views) == live
 
+    def test_catching_up_to_a_position_already_reached_touches_no_table(
+        self, base: SchoolYearBase, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        write_without_catching_up(base, 2)
+        projector = directory_projector(base)
+        assert projector.catch_up_to(head(base)) > 0
+        monkeypatch.setattr(projector, "_writing", crash)  # any transaction now would raise
+        assert projector.catch_up_to(head(base)) == 0
+        assert projector.catch_up_to(head(base) - 1) == 0
+
+    def test_a_position_another_process_reached_is_found_in_the_tracking_row(
+        self, base: SchoolYearBase, bases_factory: Callable[..., Bases]
+    ) -> None:
+        write_without_catching_up(base, 3)
+        other = bases_factory().open(base.uai, base.year)
+        assert directory_projector(other).catch_up() > 0  # the other process applied everything
+        rows = dump(base.views)
+        assert directory_projector(base).catch_up_to(head(base)) == 0  # one look at the position
+        assert dump(base.views) == rows
+
+    def test_commands_finishing_together_each_read_their_own_write(self, base: SchoolYearBase) -> None:
+        base.execute(lambda unit: base.open_class(unit, code="3A", label="3e A", level="3E"))
+        start = threading.Barrier(8, timeout=10)
+        errors: list[BaseException] = []
+
+        def enrol_then_read(index: int) -> None:
+            try:
+                start.wait()
+                student = base.execute(
+                    lambda unit: base.enrol_student(
+                        unit,
+                        last_name="Concurrent",
+                        first_name=f"N{index}",
+                        birth_date=date(2012, 1, 1),
+                        sex="F",
+                        class_code="3A",
+                    )
+                )
+                with base.reading() as connection:
+                    assert student in {item.id for item in Directory.list_students(connection, "3A")}
+            except BaseException as error:
+                errors.append(error)
+
+        threads = [threading.Thread(target=enrol_then_read, args=(index,)) for index in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert errors == []
+        live = dump(base.views)
+        directory_projector(base).rebuild()
+        assert dump(base.views) == live
+
+    def test_two_bases_write_their_rows_to_their_own_tables(
+        self, base: SchoolYearBase, bases: Bases, uai_factory: Callable[[], str]
+    ) -> None:
+        other, _ = bases.create(uai_factory(), base.year, "Lycée voisin")
+        for school in (base, other):
+            populate(school)  # the same statements, compiled once, for two schemas on PostgreSQL
+        base.execute(lambda unit: base.open_class(unit, code="6Z", label="6e Z", level="6E"))
+        codes = {row["code"] for row in dump(base.views)["directory_classes"]}
+        other_codes = {row["code"] for row in dump(other.views)["directory_classes"]}
+        assert "6Z" in codes and "6Z" not in other_codes
+
     def test_a_position_never_moves_back(self, base: SchoolYearBase) -> None:
         with base.views.begin() as connection:
             tracking.write_position(connection, "directory", 1_000)
