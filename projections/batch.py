@@ -8,6 +8,7 @@ row within the batch are merged into the pending ones, so the order of events is
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from operator import itemgetter
 from typing import Any
 
@@ -82,8 +83,8 @@ class RowBatch:
         for table, keys in self._deletes.items():
             key_names = tuple(column.name for column in table.primary_key.columns)
             if keys:
-                where = and_(*(table.c[name] == bindparam(f"k_{name}") for name in key_names))
-                self.connection.execute(table.delete().where(where), [_bind(k, key_names) for k in keys.values()])
+                statement = _delete_statement(table, key_names)
+                self.connection.execute(statement, [_bind(k, key_names) for k in keys.values()])
         for table, rows in self._upserts.items():
             if rows and self.tables_empty:
                 bulk_insert(self.connection, table, list(rows.values()))
@@ -96,17 +97,28 @@ class RowBatch:
                 by_columns.setdefault(tuple(sorted(row)), []).append(row)
             key_names = tuple(column.name for column in table.primary_key.columns)
             for columns, group in by_columns.items():
-                statement = self._update_statement(table, key_names, columns)
+                statement = _update_statement(table, key_names, columns)
                 self.connection.execute(statement, [_bind(row, key_names) for row in group])
         self._upserts.clear()
         self._updates.clear()
         self._deletes.clear()
 
-    @staticmethod
-    def _update_statement(table: Table, key_names: tuple[str, ...], columns: tuple[str, ...]) -> Any:
-        where = and_(*(table.c[name] == bindparam(f"k_{name}") for name in key_names))
-        values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in columns if name not in key_names}
-        return update(table).where(where).values(values)
+
+# The same statement object each time: SQLAlchemy memoizes its cache key on it, and finds it compiled.
+# Built afresh, a statement pays for its construction and its cache key at every catch-up.
+@cache
+def _delete_statement(table: Table, key_names: tuple[str, ...]) -> Any:
+    return table.delete().where(_by_key(table, key_names))
+
+
+@cache
+def _update_statement(table: Table, key_names: tuple[str, ...], columns: tuple[str, ...]) -> Any:
+    values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in columns if name not in key_names}
+    return update(table).where(_by_key(table, key_names)).values(values)
+
+
+def _by_key(table: Table, key_names: tuple[str, ...]) -> Any:
+    return and_(*(table.c[name] == bindparam(f"k_{name}") for name in key_names))
 
 
 def _bind(row: Row, key_names: tuple[str, ...]) -> Row:

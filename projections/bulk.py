@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Connection, Table, insert
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 
 
 def empty_tables(connection: Connection, tables: Sequence[Table]) -> None:
@@ -64,13 +65,10 @@ def upsert_many(connection: Connection, table: Table, rows: Sequence[dict[str, A
     """Insert or replace whole rows, as a catch-up writes them after every command.
 
     SQLAlchemy cannot cache an ``ON CONFLICT DO UPDATE`` statement and compiles it on each call (about
-    a millisecond, under the interpreter lock, for every command); on SQLite it is compiled once per
-    table here and handed to the driver like the rebuild's inserts.
+    a millisecond, under the interpreter lock, for every command): it is compiled once per table (and
+    base schema) here and handed to the driver like the rebuild's inserts.
     """
-    if connection.dialect.name == "sqlite":
-        _executemany(connection, table, rows, upsert=True)
-    else:
-        connection.execute(_upsert(table, postgresql.insert(table)), list(rows))
+    _executemany(connection, table, rows, upsert=True)
 
 
 def _upsert(table: Table, insert: Any) -> Any:
@@ -82,23 +80,36 @@ def _upsert(table: Table, insert: Any) -> Any:
 
 
 Compiled = tuple[str, tuple[str, ...], list[Any]]  # SQL, its parameters in order, their bind processors
-_SQLITE_COMPILED: dict[tuple[Table, bool], Compiled] = {}
+_COMPILED: dict[tuple[str, str | None, Table, bool], Compiled] = {}
+# psycopg takes positional ``%s`` parameters too: compiled with them, a row is a tuple, as on SQLite.
+_POSITIONAL_POSTGRESQL = PGDialect_psycopg(paramstyle="format")  # type: ignore[no-untyped-call]
 
 
-def _sqlite_compiled(connection: Connection, table: Table, upsert: bool) -> Compiled:
-    compiled = _SQLITE_COMPILED.get((table, upsert))
+def _compiled(connection: Connection, table: Table, upsert: bool) -> Compiled:
+    dialect_name = connection.dialect.name
+    schemas = connection.get_execution_options().get("schema_translate_map") or {}
+    schema = schemas.get(None, table.schema)
+    key = (dialect_name, schema, table, upsert)
+    compiled = _COMPILED.get(key)
     if compiled is None:
-        dialect = connection.dialect
-        statement = _upsert(table, sqlite.insert(table)) if upsert else insert(table)
-        sql = statement.compile(dialect=dialect)
+        if dialect_name == "postgresql":
+            dialect: Any = _POSITIONAL_POSTGRESQL
+            statement = _upsert(table, postgresql.insert(table)) if upsert else insert(table)
+        else:
+            dialect = connection.dialect
+            statement = _upsert(table, sqlite.insert(table)) if upsert else insert(table)
+        if schemas:  # the base's schema written into the SQL, as SQLAlchemy would translate it
+            sql = statement.compile(dialect=dialect, schema_translate_map=schemas, render_schema_translate=True)
+        else:
+            sql = statement.compile(dialect=dialect)
         names = tuple(sql.positiontup or ())
         processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
-        compiled = _SQLITE_COMPILED[(table, upsert)] = (str(sql), names, processors)
+        compiled = _COMPILED[key] = (str(sql), names, processors)
     return compiled
 
 
 def _executemany(connection: Connection, table: Table, rows: Sequence[dict[str, Any]], *, upsert: bool = False) -> None:
-    sql, names, processors = _sqlite_compiled(connection, table, upsert)
+    sql, names, processors = _compiled(connection, table, upsert)
     if any(processors):
         columns = [
             [row[name] for row in rows] if process is None else [process(row[name]) for row in rows]
