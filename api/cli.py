@@ -222,12 +222,14 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from api.quiet_gc import QuietCollector
 
     runtime = runtime_of(ctx)
     with runtime.services() as services:
         log.info("server_starting", host=host, port=port, postgres=services.settings.database_url is not None)
         app = create_app(services.settings, bases=services.bases)
-        uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+        with QuietCollector():
+            uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
 
 
 # -- wiring ---------------------------------------------------------------------------------------
