@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -19,6 +20,11 @@ class Settings(BaseSettings):
         default=None, description="postgresql://user:password@host:port/db switches every base to PostgreSQL."
     )
     max_open_bases: int = Field(default=16, ge=1, description="How many bases a process keeps open.")
+    request_threads: int = Field(
+        default_factory=lambda: 2 * (os.cpu_count() or 1),
+        ge=1,
+        description="Requests handled at once (others queue); logins, imports and mail run beside them.",
+    )
     log_level: str = Field(default="info")
     log_json: bool = Field(default=True, description="JSON log lines (false: readable console lines).")
     public_url: str = Field(

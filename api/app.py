@@ -85,7 +85,8 @@ async def internal_error(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings | None = None, *, bases: Bases | None = None) -> Starlette:
     """The HTTP app over a registry of bases (built from the settings unless one is given)."""
-    registry = bases if bases is not None else build_bases(settings or Settings())
+    settings = settings or Settings()
+    registry = bases if bases is not None else build_bases(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -104,5 +105,6 @@ def create_app(settings: Settings | None = None, *, bases: Bases | None = None) 
         lifespan=lifespan,
     )
     app.state.bases = registry
+    app.state.request_threads = settings.request_threads
     app.state.openapi = build_openapi(ENDPOINTS, version("cartable"))
     return app

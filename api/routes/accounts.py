@@ -74,6 +74,7 @@ endpoints = [
         response=OpenedAccountOut,
         status=201,
         tag="accounts",
+        slow=True,
     ),
     Endpoint(
         "POST",
@@ -85,6 +86,7 @@ endpoints = [
         response=IssueReportOut,
         tag="accounts",
         file=PDF,
+        slow=True,
     ),
     Endpoint(
         "GET",
@@ -104,5 +106,6 @@ endpoints = [
         Permission.ACCOUNTS_MANAGE,
         response=CredentialsOut,
         tag="accounts",
+        slow=True,
     ),
 ]

@@ -102,6 +102,7 @@ endpoints = [
             409: "Every licence of the mode is in use; the errors name the open sessions (licence-exhausted)",
             429: "Too many failed attempts on this login or from this address; Retry-After says how long",
         },
+        slow=True,
     ),
     Endpoint(
         "POST",
@@ -133,6 +134,7 @@ endpoints = [
         status=204,
         tag="auth",
         before_password_change=True,
+        slow=True,
     ),
     Endpoint(
         "POST",
@@ -143,6 +145,7 @@ endpoints = [
         body=SetPin,
         status=204,
         tag="auth",
+        slow=True,
     ),
     Endpoint(
         "GET",

@@ -37,5 +37,6 @@ endpoints = [
         response=ImportReportOut,
         upload=True,
         tag="imports",
+        slow=True,
     ),
 ]

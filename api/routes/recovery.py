@@ -49,6 +49,7 @@ endpoints = [
         response=RecoveryRequestedOut,
         status=202,
         tag="auth",
+        slow=True,
     ),
     Endpoint(
         "POST",
@@ -59,5 +60,6 @@ endpoints = [
         body=ConfirmRecovery,
         status=204,
         tag="auth",
+        slow=True,
     ),
 ]
