@@ -333,7 +333,7 @@ class SessionUseCases(BaseCore):
     def authenticate(self, token: str) -> Principal:
         """The principal of an open session of this base, with the rights it has now."""
         now = self.clock()
-        unit = UnitOfWork(self)
+        unit = UnitOfWork(self, read_only=True)
         session = unit.find(Session, Session.create_id(token_digest(token)))
         if session is None or not session.is_open:
             raise Unauthenticated("the session is unknown or closed; log in again")

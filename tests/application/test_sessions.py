@@ -353,3 +353,15 @@ def test_an_account_opened_for_a_person_logs_in_with_its_defaults(base: SchoolYe
     principal = base.authenticate(opened.token)
     assert principal.person_id == teacher.person_id
     assert isinstance(principal.account_id, UUID)
+
+
+def test_authentication_reads_the_cached_aggregates_and_a_command_gets_its_own_copy(base: SchoolYearBase) -> None:
+    school_id = School.create_id(base.uai)
+    reader = UnitOfWork(base, read_only=True)
+    cached = reader.get(School, school_id, "school")
+    assert UnitOfWork(base, read_only=True).get(School, school_id, "school") is cached  # no copy made
+    command = UnitOfWork(base)
+    mine = command.get(School, school_id, "school")
+    assert mine is not cached  # a command may change its copy: the cache stays as stored
+    with pytest.raises(RuntimeError, match="never saves"):
+        reader.commit()
