@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 from typing import Literal
@@ -11,6 +13,7 @@ from argon2 import Parameters, PasswordHasher, Type, extract_parameters
 
 from adapters.passwords import (
     HASH_LENGTH,
+    HASHING_NICENESS,
     MEMORY_COST_KIB,
     PARALLELISM,
     SALT_LENGTH,
@@ -131,3 +134,16 @@ def test_checks_beyond_the_slots_wait_their_turn() -> None:
     for thread in threads:
         thread.join()
     assert slow.most == 2
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="per-thread niceness is Linux's")
+def test_hashing_runs_in_threads_the_scheduler_serves_after_requests(hasher: Argon2Hasher, stored: str) -> None:
+    niceness: list[int] = []
+
+    class Spy(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+            niceness.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+            return super().verify(hash, password)
+
+    assert Argon2Hasher(Spy()).verify(stored, PASSWORD)
+    assert niceness == [os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + HASHING_NICENESS]
