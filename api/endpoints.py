@@ -155,6 +155,8 @@ class Endpoint:
     def route(self) -> Route:
         async def endpoint(request: Request) -> Response:
             slots = None if self.slow else request_slots(request.app.state.request_threads)
+            if self.body is None and not self.upload:  # nothing to read: one trip to a thread, not two
+                return await to_thread.run_sync(self._authorize_and_respond, request, limiter=slots)
             # The caller is checked before the body is read: no one uploads anything unauthenticated.
             principal, base = await to_thread.run_sync(self._authorize, request, limiter=slots)
             raw = await request.body() if self.body is not None else b""
@@ -165,6 +167,10 @@ class Endpoint:
             return await to_thread.run_sync(respond, limiter=slots)
 
         return Route(self.path, endpoint, methods=[self.method], name=self.handler.__name__)
+
+    def _authorize_and_respond(self, request: Request) -> Response:
+        principal, base = self._authorize(request)
+        return self._respond(request, principal=principal, base=base, raw=b"", uploads=(), form={})
 
     def _authorize(self, request: Request) -> tuple[Principal | None, SchoolYearBase | None]:
         if self.permission is None:
