@@ -5,9 +5,10 @@ the compiled statements, the registered routes…) and holds the interpreter mea
 a server that has run the 8 o'clock rush, during which every request in flight waits. The rush
 bench showed them as the stalls behind its slowest calls. So the server lets the two young
 generations collect as usual, which is cheap, and runs the full collection itself, from a thread,
-once no request has started for ``quiet`` seconds, and at least every ``at_most`` seconds under
-sustained load (then it pauses the requests as before, once in that time). Objects that exist
-when serving starts (modules, routes, schemas) are frozen out of every collection.
+once no request has started for ``quiet`` seconds, and at least every ``at_most`` seconds (five
+minutes) under sustained load, when it pauses the requests as before, once in that time. The young
+generations free most cyclic garbage; what reaches the oldest waits at most that long. Objects that
+exist when serving starts (modules, routes, schemas) are frozen out of every collection.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import time
 import structlog
 
 QUIET_SECONDS = 1.0
-AT_MOST_SECONDS = 60.0
+AT_MOST_SECONDS = 300.0
 # The oldest generation's own threshold counts younger collections: this one is never reached.
 NEVER = 1 << 30
 
