@@ -24,10 +24,10 @@ class AccessQueries(DirectoryQueries):
         """The base's connections, newest first; those that timed out are closed first, never shown open."""
         if state not in SESSION_STATES:
             raise InvalidValue(f"state {state!r} is not one of open, closed, all", field="state")
+        self.journal_caught_up()  # each session's keep-alives and count of reads
         with self.reading() as connection:
             still_open = self.access_history.open_sessions(connection)
         close_idle_sessions(self, self.clock(), still_open)
-        self.journal_caught_up()  # each session's count of reads
         with self.reading() as connection:
             items = self.access_history.list_sessions(connection, open_only=SESSION_STATES[state])
         self._journal_list(principal, "sessions", {"state": state}, len(items))

@@ -33,8 +33,9 @@ from projections.timetables import Timetables
 
 R = TypeVar("R")
 
-# Written alongside every read and write; read only by auditors and families, who catch up first.
-JOURNAL_EVENTS = frozenset({Session.RecordConsulted, Session.ListConsulted, Session.ChangesMade})
+# Written alongside every read and write, and a session's keep-alive once a minute of use: read only
+# by auditors, families and the lists of sessions, which catch up first.
+JOURNAL_EVENTS = frozenset({Session.RecordConsulted, Session.ListConsulted, Session.ChangesMade, Session.Active})
 
 MAX_ATTEMPTS = 5
 # A journal line appended to a session commutes with any other: it is retried longer rather than
@@ -155,9 +156,11 @@ class BaseCore(Application[UUID]):
         and a write transaction per projection and command is saved. They catch up at their next
         event, over everything in between, exactly once as always.
 
-        The journal's own events (a read consulted, a write attributed) are not waited for: every
-        read and every write makes one, and catching the access history up after each cost as much
-        as the command. Whoever reads the journal catches it up first (:meth:`journal_caught_up`).
+        The journal's own events (a read consulted, a write attributed, a session kept alive) are not
+        waited for: every read and every write makes one, and catching the access history up after
+        each cost as much as the command; a teacher's first request after a minute's pause is a
+        keep-alive and its own command. Whoever reads the journal or the sessions catches it up first
+        (:meth:`journal_caught_up`).
         """
         eager = kinds - JOURNAL_EVENTS
         return sum(p.catch_up_to(up_to) for p in self.projectors.values() if p.projection.reads_any(eager))

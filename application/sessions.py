@@ -298,6 +298,7 @@ class SessionUseCases(BaseCore):
 
         Sessions idle past their delay are closed for inactivity on the way: their seats are free.
         """
+        self.journal_caught_up()  # the sessions' keep-alives, so that none looks idle that is not
         with self.reading() as connection:
             items = self.access_history.open_sessions(connection, mode=mode.value)
         idle = close_idle_sessions(self, now, items)

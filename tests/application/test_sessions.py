@@ -365,3 +365,20 @@ def test_authentication_reads_the_cached_aggregates_and_a_command_gets_its_own_c
     assert mine is not cached  # a command may change its copy: the cache stays as stored
     with pytest.raises(RuntimeError, match="never saves"):
         reader.commit()
+
+
+def test_a_keep_alive_leaves_the_access_history_behind_until_the_sessions_are_read(
+    new_base: NewBase, clock: MovableClock
+) -> None:
+    base = new_base.base
+    token = base.log_in(super_admin(new_base)).token
+    history = base.projectors[base.access_history.name]
+    clock.advance(timedelta(minutes=15))
+    base.authenticate(token)  # a keep-alive: the request's own command, no catch-up after it
+    assert history.status().behind == 1
+    seats = base.open_seats(Mode.ADMIN, clock())  # counting seats catches the sessions up first
+    assert history.status().behind == 0
+    assert seats == []  # the super-admin holds none
+    with base.reading() as connection:
+        (item,) = base.access_history.open_sessions(connection)
+    assert item.last_activity_at == clock()
