@@ -6,6 +6,9 @@ translation; the library's event store gets its own small pool per open base.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import Engine, create_engine, text
 
 from adapters.settings import PostgresUrl
@@ -37,6 +40,14 @@ class PostgresStorage:
 
     def views_engine(self, uai: str, year: int) -> Engine:
         return self.engine.execution_options(schema_translate_map={None: schema_name(uai, year)})
+
+    @contextmanager
+    def exclusive(self, uai: str, year: int, name: str) -> Iterator[None]:
+        """A transaction-scoped advisory lock: every process on the database waits for the holder."""
+        with self.engine.begin() as connection:
+            key = f"{schema_name(uai, year)}/{name}"
+            connection.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
+            yield
 
     def prepare(self, uai: str, year: int) -> None:
         with self.engine.begin() as connection:

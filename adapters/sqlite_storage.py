@@ -7,7 +7,10 @@ write lock, and a rebuild must never hold up the writes of commands.
 
 from __future__ import annotations
 
+import fcntl
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +71,17 @@ class SqliteStorage:
                 engine = sqlite_engine(self.folder(uai, year) / "views.sqlite")
                 self._engines[(uai, year)] = engine
             return engine
+
+    @contextmanager
+    def exclusive(self, uai: str, year: int, name: str) -> Iterator[None]:
+        """A lock file beside the base's databases (``flock``: each opening of it waits for the holder's,
+        in this process or another)."""
+        with (self.folder(uai, year) / f"{name}.lock").open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def prepare(self, uai: str, year: int) -> None:
         self.folder(uai, year).mkdir(parents=True, exist_ok=True)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import secrets
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from typing import ClassVar, TypeVar
 from uuid import UUID
@@ -60,6 +59,7 @@ class BaseCore(Application[UUID]):
         year: int,
         env: Mapping[str, str],
         views: Engine,
+        exclusive: Callable[[str], AbstractContextManager[None]],
         hasher: PasswordHasher,
         clock: Clock,
         mailer: Mailer | None = None,
@@ -74,7 +74,8 @@ class BaseCore(Application[UUID]):
         self.clock = clock
         self.mailer = mailer
         self.printer = printer
-        self.seats_lock = threading.Lock()  # logins that take a licence count the seats one at a time
+        # Logins that take a licence count the seats one at a time, across every serving process.
+        self.exclusive = exclusive
         self.public_url = public_url.rstrip("/")
         # Mails to families leave after their command, one at a time, off the request's path.
         self.notices = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"notices-{uai}")

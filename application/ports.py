@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -33,6 +34,11 @@ class BaseStorage(Protocol):
 
     def prepare(self, uai: str, year: int) -> None:
         """Make room for a new base (a folder, a schema); harmless when it is there already."""
+        ...
+
+    def exclusive(self, uai: str, year: int, name: str) -> AbstractContextManager[None]:
+        """A lock named ``name`` of the base, held by one thread of one process at a time, whichever
+        process: what the event store cannot guard by itself (counting a licence's seats)."""
         ...
 
     def years(self, uai: str) -> list[int]:

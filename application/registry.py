@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from functools import partial
 
 import structlog
 
@@ -112,6 +113,7 @@ class Bases:
             year=year,
             env=self.storage.event_store_env(uai, year),
             views=self.storage.views_engine(uai, year),
+            exclusive=partial(self.storage.exclusive, uai, year),
             hasher=self.hasher,
             clock=self.clock,
             mailer=self.mailer,

@@ -205,7 +205,7 @@ class SessionUseCases(BaseCore):
             )
 
         if mode in LICENSED_MODES and account.role is not Role.SUPER_ADMIN:
-            with self.seats_lock:  # two logins never take the last seat together
+            with self.exclusive("licences"):  # two logins never take the last seat together, in any process
                 self._check_licence(school, mode, now)
                 self.execute(open_session)
         else:

@@ -4,22 +4,27 @@ counted one login at a time, inactivity and keep-alive, and the caller's own pas
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
 import pytest
 
+from application import sessions
 from application.account_opening import OpenedAccount, PersonKind
 from application.base import SchoolYearBase
 from application.errors import Unauthenticated
+from application.registry import Bases
 from application.sessions import (
     EspaceClosed,
     LicenceExhausted,
     LoginAttempt,
     NoMode,
     PinRequired,
+    SessionUseCases,
     _keep_alive,
     close_idle_sessions,
     login_guard_key,
@@ -185,22 +190,39 @@ def test_the_licence_refusal_names_each_open_seat(base: SchoolYearBase) -> None:
     assert all(a.login in refused.value.message for a in staff[:4])
 
 
-def test_two_logins_racing_for_the_last_seat_get_it_once(base: SchoolYearBase) -> None:
+@pytest.mark.parametrize("processes", [1, 2], ids=["one process", "two processes"])
+def test_two_logins_racing_for_the_last_seat_get_it_once(
+    base: SchoolYearBase, bases_factory: Callable[..., Bases], processes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check = SessionUseCases._check_licence
+
+    def slow_check(self: SessionUseCases, *args: Any) -> None:
+        check(self, *args)
+        time.sleep(0.2)  # both logins have counted the seats before either takes one, but for the lock
+
+    monkeypatch.setattr(SessionUseCases, "_check_licence", slow_check)
+    # Logins queue one per spare core in a process (``LOGIN_SLOTS``); two processes do not share that.
+    monkeypatch.setattr(sessions, "LOGIN_SLOTS", threading.BoundedSemaphore(2))
     staff = accounts(base, 5)
     for account in staff[:3]:
         base.log_in(attempt(account))
+    # Two servers of one base: two registries, each with its own engines, pools and locks.
+    servers = [base] if processes == 1 else [base, bases_factory().open(base.uai, base.year)]
     results: list[str] = []
     start = threading.Barrier(2)
 
-    def race(account: OpenedAccount) -> None:
+    def race(server: SchoolYearBase, account: OpenedAccount) -> None:
         start.wait()
         try:
-            base.log_in(attempt(account))
+            server.log_in(attempt(account))
             results.append("in")
         except LicenceExhausted:
             results.append("refused")
 
-    threads = [threading.Thread(target=race, args=(account,)) for account in staff[3:]]
+    threads = [
+        threading.Thread(target=race, args=(servers[index % len(servers)], account))
+        for index, account in enumerate(staff[3:])
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
