@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from importlib.metadata import version
 
 import structlog
@@ -14,12 +15,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match, Route
 
+from adapters.logging import configure_logging
 from adapters.settings import Settings
 from api.bootstrap import build_bases
 from api.endpoints import Endpoint
 from api.middleware import RequestIdMiddleware
 from api.openapi import build_openapi
 from api.problems import Problem, domain_error_handler, problem_handler
+from api.quiet_gc import QuietCollector
 from api.routes import (
     absences,
     access,
@@ -83,14 +86,33 @@ async def internal_error(request: Request, exc: Exception) -> Response:
     return Problem(500, "internal-error", "the service failed; the error is logged with this request's id").response()
 
 
-def create_app(settings: Settings | None = None, *, bases: Bases | None = None) -> Starlette:
-    """The HTTP app over a registry of bases (built from the settings unless one is given)."""
+def app_from_environment() -> Starlette:
+    """The app of one worker process of ``cartable serve --workers N``: settings from the environment.
+
+    Each worker is a process of its own (uvicorn starts them): its own registry of bases, pools,
+    caches and request slots, over the one PostgreSQL database they share.
+    """
+    settings = Settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    log.info("worker_started", pid=os.getpid())
+    return create_app(settings, collect_when_quiet=True)
+
+
+def create_app(
+    settings: Settings | None = None, *, bases: Bases | None = None, collect_when_quiet: bool = False
+) -> Starlette:
+    """The HTTP app over a registry of bases (built from the settings unless one is given).
+
+    ``collect_when_quiet``: the serving process's full garbage collections wait for quiet moments
+    (``api/quiet_gc.py``); ``cartable serve`` asks for it, tests driving the app in-process do not.
+    """
     settings = settings or Settings()
     registry = bases if bases is not None else build_bases(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
+        with QuietCollector() if collect_when_quiet else nullcontext():
+            yield
         registry.close()
 
     app = Starlette(

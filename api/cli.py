@@ -217,19 +217,42 @@ def serve(
     *,
     host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="The TCP port to listen on.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Server processes sharing the port (PostgreSQL only): one interpreter uses about one core.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the HTTP API with uvicorn; data under CARTABLE_DATA_DIR, or CARTABLE_DATABASE_URL for PostgreSQL."""
     import uvicorn
 
     from api.app import create_app
-    from api.quiet_gc import QuietCollector
 
     runtime = runtime_of(ctx)
     with runtime.services() as services:
-        log.info("server_starting", host=host, port=port, postgres=services.settings.database_url is not None)
-        app = create_app(services.settings, bases=services.bases)
-        with QuietCollector():
-            uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+        postgres = services.settings.database_url is not None
+        if workers > 1 and not postgres:
+            runtime.fail(
+                "--workers needs CARTABLE_DATABASE_URL: the embedded SQLite store is written by one process",
+                USAGE_ERROR,
+            )
+        log.info("server_starting", host=host, port=port, postgres=postgres, workers=workers)
+        if workers > 1:
+            # Each worker builds its own registry from the environment (api.app.app_from_environment).
+            uvicorn.run(
+                "api.app:app_from_environment",
+                factory=True,
+                workers=workers,
+                host=host,
+                port=port,
+                log_config=None,
+                access_log=False,
+            )
+            return
+        app = create_app(services.settings, bases=services.bases, collect_when_quiet=True)
+        uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
 
 
 # -- wiring ---------------------------------------------------------------------------------------

@@ -171,20 +171,35 @@ class Server:
     pid: int
 
     def cpu_seconds(self) -> float:
-        """The CPU time the server process has used so far, user and system (Linux ``/proc``; 0 elsewhere)."""
-        fields = _lines(f"/proc/{self.pid}/stat")
-        if not fields:
-            return 0.0
-        user, system = fields[0].rsplit(")", 1)[1].split()[11:13]
-        return (int(user) + int(system)) / os.sysconf("SC_CLK_TCK")
+        """The CPU time the server has used so far, user and system, its worker processes included
+        (``cartable serve --workers N``; Linux ``/proc``; 0 elsewhere)."""
+        return sum(_cpu_seconds(pid) for pid in (self.pid, *_children(self.pid)))
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = _lines(f"/proc/{pid}/stat")
+    if not fields:
+        return 0.0
+    user, system = fields[0].rsplit(")", 1)[1].split()[11:13]
+    return (int(user) + int(system)) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(parent: int) -> list[int]:
+    """The processes whose parent is ``parent`` (field 4 of ``/proc/<pid>/stat``)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        fields = _lines(f"{entry}/stat")
+        if fields and int(fields[0].rsplit(")", 1)[1].split()[1]) == parent:
+            found.append(int(entry.name))
+    return found
 
 
 @contextmanager
-def server(deployment: Deployment, params: Params) -> Iterator[Server]:
+def server(deployment: Deployment, params: Params, workers: int = 1) -> Iterator[Server]:
     """``cartable serve`` on a free port (another hasher through this module), stopped with SIGTERM."""
     port = free_port()
     if params == CHOSEN:
-        command = [CARTABLE, "serve", "--host", HOST, "--port", str(port)]
+        command = [CARTABLE, "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
     else:
         command = [sys.executable, "-m", "bench.bench_login", "--serve", params.argument(), "--port", str(port)]
     log = deployment.data_dir / f"server-{port}.log"

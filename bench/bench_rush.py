@@ -484,7 +484,11 @@ def run_rush(backend: str, cluster: PostgresCluster | None, arguments: argparse.
         except subprocess.CalledProcessError as error:
             raise RuntimeError(f"cartable demo failed with {error.returncode}:\n{error.stderr}") from error
         runs = []
-        with server(deployment, CHOSEN) as running, httpx2.Client(base_url=running.url, timeout=TIMEOUT) as client:
+        workers = arguments.workers if cluster is not None else 1
+        with (
+            server(deployment, CHOSEN, workers) as running,
+            httpx2.Client(base_url=running.url, timeout=TIMEOUT) as client,
+        ):
             account.change_password(client)  # out of the provisional password, which allows nothing else
             client.headers["Authorization"] = f"Bearer {account.log_in(client)}"
             # A session per client, as each teacher has: a command made in a session also records its
@@ -574,8 +578,9 @@ def report(runs: list[Run], arguments: argparse.Namespace) -> list[str]:
     backend = runs[0].backend
     target = P99_TARGET[backend]
     sessions = "one session shared by all" if arguments.shared_session else "a session each"
+    workers = f", {arguments.workers} server processes" if backend == "PostgreSQL" and arguments.workers > 1 else ""
     lines = [
-        f"{backend}: {arguments.clients} clients as SPR, {sessions}; "
+        f"{backend}{workers}: {arguments.clients} clients as SPR, {sessions}; "
         "rush = the morning's registers from a shared queue; "
         "pairs = the afternoon's, two clients per register at the same moment, half the marks each. "
         "Counted back from the attendance projection:",
@@ -620,6 +625,9 @@ def main() -> None:
         "--retries", action="store_true", help="count the server's retried commands (its log at info level)"
     )
     parser.add_argument("--postgres", action="store_true", help="also on a throwaway PostgreSQL cluster")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes on PostgreSQL (cartable serve --workers)"
+    )
     arguments = parser.parse_args()
     if arguments.clients < 2:
         parser.error("--clients takes at least 2 (the pairs pass)")

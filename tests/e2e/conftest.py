@@ -103,8 +103,9 @@ class Deployment:
 class ServerProcess:
     """``cartable serve`` of one deployment, in its own process; restarts keep the port."""
 
-    def __init__(self, deployment: Deployment) -> None:
+    def __init__(self, deployment: Deployment, *options: str) -> None:
         self.deployment = deployment
+        self.options = options  # more ``cartable serve`` options, e.g. ``--workers 2``
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
         self.log = deployment.logs / f"server-{self.port}.log"
@@ -115,7 +116,7 @@ class ServerProcess:
             raise RuntimeError("the server is already running")
         with self.log.open("ab") as log:
             self._process = subprocess.Popen(
-                [CARTABLE, "serve", "--host", HOST, "--port", str(self.port)],
+                [CARTABLE, "serve", "--host", HOST, "--port", str(self.port), *self.options],
                 env=self.deployment.env(),
                 cwd=self.deployment.data_dir,
                 stdin=subprocess.DEVNULL,
