@@ -17,6 +17,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import InvalidValue, RuleViolated
+from domain.flat_state import FlatState
 from domain.ids import natural_id
 from domain.school_calendar import clock, parse_clock
 from domain.timetable import Occurrence, OccurrenceStatus
@@ -68,7 +69,7 @@ class MarkChange:
         return cls(student_id, kind, minutes)
 
 
-class Register(Aggregate):
+class Register(FlatState, Aggregate):
     class Opened(Aggregate.Created):
         lesson_id: UUID | None
         on: date

@@ -10,6 +10,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import RuleViolated
+from domain.flat_state import FlatState
 from domain.ids import natural_id
 
 # A session in use is kept alive by one event a minute at most: enough to time out idle sessions
@@ -29,7 +30,7 @@ class CloseReason(StrEnum):
     PASSWORD_REPLACED = "password-replaced"  # noqa: S105 (a reason, not a password): reset or recovered
 
 
-class Session(Aggregate):
+class Session(FlatState, Aggregate):
     """One connection of one account; keyed by the digest of its bearer token, never the token itself."""
 
     class Opened(Aggregate.Created):
