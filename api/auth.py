@@ -24,7 +24,7 @@ def authenticate(bases: Bases, authorization: str | None) -> tuple[Principal, Sc
     try:
         uai, year = token_base(token)
         base = bases.open(uai, year)
-        return base.authenticate(token), base
+        return base.authenticate(token, defer_keep_alive=True), base
     except (Unauthenticated, NotFound, InvalidValue):
         raise Problem(
             401, "unauthenticated", "the token is unknown or its session is closed", headers=_CHALLENGE

@@ -176,13 +176,18 @@ class Endpoint:
         if self.permission is None:
             return None, None
         principal, base = authenticate(request.app.state.bases, request.headers.get("authorization"))
-        uai = request.path_params.get("uai")
-        if uai is not None and uai.upper() != principal.uai:
-            raise Problem(403, "forbidden", f"this session belongs to school {principal.uai}, not {uai}")
-        if principal.must_change_password and not self.before_password_change:
-            base.require_password_changed(principal)
-        if not principal.can(self.permission):
-            raise Problem(403, "forbidden", f"this session lacks the permission {self.permission.value!r}")
+        try:
+            uai = request.path_params.get("uai")
+            if uai is not None and uai.upper() != principal.uai:
+                raise Problem(403, "forbidden", f"this session belongs to school {principal.uai}, not {uai}")
+            if principal.must_change_password and not self.before_password_change:
+                base.require_password_changed(principal)
+            if not principal.can(self.permission):
+                raise Problem(403, "forbidden", f"this session lacks the permission {self.permission.value!r}")
+        except Exception:
+            if principal.keep_alive_due is not None:  # refused, but used: the session stays alive
+                base.keep_alive(principal.session_id, principal.keep_alive_due)
+            raise
         return principal, base
 
     def _respond(
@@ -207,11 +212,16 @@ class Endpoint:
             uploads=uploads,
             form=form,
         )
-        if principal is None:
+        if principal is None or base is None:
             result = self.handler(call)
         else:
-            with acting_as(principal.session_id):
-                result = self.handler(call)
+            with acting_as(principal.session_id, principal.keep_alive_due) as acting:
+                try:
+                    result = self.handler(call)
+                finally:
+                    # Nothing the request wrote to its session took the keep-alive along: write it now.
+                    if acting.keep_alive_at is not None:
+                        base.keep_alive(principal.session_id, acting.keep_alive_at)
         if result is None:
             return Response(status_code=204)
         if isinstance(result, FileOut):

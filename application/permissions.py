@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from domain.account import Account
@@ -29,6 +30,8 @@ class Principal:
     permissions: frozenset[Permission]
     person_id: UUID | None = None
     sees_all_students: bool = True  # False: only the students in the caller's scope (teachers, families, AESH)
+    # A keep-alive this request owes its session (see ``application.acting``), when authentication deferred it.
+    keep_alive_due: datetime | None = None
 
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions

@@ -18,7 +18,7 @@ from uuid import UUID
 import structlog
 
 from application.accounts import find_account
-from application.core import BaseCore
+from application.core import JOURNAL_ATTEMPTS, BaseCore
 from application.errors import Forbidden, Unauthenticated
 from application.mail import send_templated
 from application.permissions import Principal, mode_permissions
@@ -331,8 +331,12 @@ class SessionUseCases(BaseCore):
 
     # -- each request ---------------------------------------------------------------------------------
 
-    def authenticate(self, token: str) -> Principal:
-        """The principal of an open session of this base, with the rights it has now."""
+    def authenticate(self, token: str, *, defer_keep_alive: bool = False) -> Principal:
+        """The principal of an open session of this base, with the rights it has now.
+
+        A session used a minute ago or more is kept alive: at once, or, with ``defer_keep_alive``, by
+        the request's own first write to its session (``Principal.keep_alive_due``; the HTTP edge).
+        """
         now = self.clock()
         unit = UnitOfWork(self, read_only=True)
         session = unit.find(Session, Session.create_id(token_digest(token)))
@@ -341,8 +345,9 @@ class SessionUseCases(BaseCore):
         if session.expired(now):
             self._close_expired(session.id, now)
             raise Unauthenticated(f"the session closed after {session.inactivity_minutes} minutes of inactivity")
-        if session.needs_keep_alive(now):
-            self.execute(lambda u: _keep_alive(u.get(Session, session.id, "session"), now))
+        keep_alive_due = now if session.needs_keep_alive(now) else None
+        if keep_alive_due is not None and not defer_keep_alive:
+            self.keep_alive(session.id, now)
         account = unit.find(Account, session.account_id)
         if account is None:
             raise Unauthenticated("the session's account no longer exists")
@@ -362,7 +367,12 @@ class SessionUseCases(BaseCore):
             person_id=account.person_id,
             sees_all_students=account.role in (Role.SUPER_ADMIN, Role.STAFF)
             or (profile is not None and profile.sees_all_students),
+            keep_alive_due=keep_alive_due if defer_keep_alive else None,
         )
+
+    def keep_alive(self, session_id: UUID, at: datetime) -> None:
+        """Mark the session used at ``at`` (once a minute at most; nothing if it closed meanwhile)."""
+        self.execute(lambda u: _keep_alive(u.get(Session, session_id, "session"), at), attempts=JOURNAL_ATTEMPTS)
 
     def close_session(self, unit: UnitOfWork, principal: Principal) -> None:
         unit.get(Session, principal.session_id, "session").close(CloseReason.LOGOUT)

@@ -13,7 +13,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 
-from application.acting import acting_session
+from application.acting import acting
 from application.errors import NotFound
 from domain.errors import AlreadyExists
 from domain.session import Session
@@ -99,18 +99,27 @@ class UnitOfWork:
     def pending_events(self) -> int:
         return sum(len(a.pending_events) for a in self._aggregates.values())
 
-    def _attribute(self) -> None:
-        session_id = acting_session()
-        if session_id is None:
-            return
+    def _attribute(self) -> bool:
+        """Attribute the changes to the acting session; True when its due keep-alive went with them."""
+        current = acting()
+        if current is None:
+            return False
         changes = [
             {"aggregate_id": str(e.originator_id), "event": type(e).__qualname__}
             for e in self.changes()
-            if e.originator_id != session_id
+            if e.originator_id != current.session_id
         ]
+        session: Session | None = None
         if changes:
-            session = self.get(Session, session_id, "session")
+            session = self.get(Session, current.session_id, "session")
             session.record_changes(changes)
+        elif isinstance(found := self._aggregates.get(current.session_id), Session) and found.pending_events:
+            session = found  # the request's journal line
+        if session is None or current.keep_alive_at is None:
+            return False
+        if session.needs_keep_alive(current.keep_alive_at):
+            session.keep_alive(current.keep_alive_at)
+        return True
 
     def _exists(self, aggregate_id: UUID) -> bool:
         if aggregate_id in self._aggregates:
@@ -124,12 +133,14 @@ class UnitOfWork:
         """
         if self.read_only:
             raise RuntimeError("a read-only unit of work holds the cached aggregates themselves: it never saves")
-        self._attribute()
+        kept_alive = self._attribute()
         pending = [a for a in self._aggregates.values() if a.pending_events]
         count = sum(len(a.pending_events) for a in pending)
         if pending:
             kinds = {type(e) for a in pending for e in a.pending_events}
             recordings = self._app.save(*pending)
+            if kept_alive and (current := acting()) is not None:
+                current.keep_alive_at = None  # written: the end of the request has nothing left to do
             self.committed_kinds |= kinds
             self.committed_up_to = max([self.committed_up_to, *(r.notification.id for r in recordings)])
         self._aggregates.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -321,6 +322,40 @@ def test_keep_alive_events_are_written_at_most_once_a_minute(school: SchoolClien
     active = [e for e in school.events(head) if isinstance(e, Session.Active)]
     assert [e.at for e in active] == [FIXED_NOW + timedelta(seconds=60), FIXED_NOW + timedelta(seconds=120)]
     assert session_of(school, "SPR")["last_activity_at"].startswith("2026-11-24T08:02:00")
+
+
+def saves_during(school: SchoolClient, monkeypatch: pytest.MonkeyPatch, send: Callable[[], httpx2.Response]) -> int:
+    """How many transactions the base's event store took while ``send`` ran."""
+    counted: list[int] = []
+    save = type(school.base).save
+
+    def counting_save(self: Any, *args: Any, **kwargs: Any) -> Any:
+        counted.append(1)
+        return save(self, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(type(school.base), "save", counting_save)
+        assert send().status_code in (200, 201)
+    return len(counted)
+
+
+def test_a_due_keep_alive_goes_with_the_requests_own_write_to_its_session(
+    school: SchoolClient, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    school.post("/classes", {"code": "3A", "label": "3e A", "level": "3E"})
+    clock.advance(timedelta(minutes=2))
+    head = school.head()
+    # A journaled read: its journal line and the keep-alive, one transaction.
+    assert saves_during(school, monkeypatch, lambda: school.get("/students")) == 1
+    clock.advance(timedelta(minutes=2))
+    # A write: the class, its attribution and the keep-alive, one transaction.
+    body = {"code": "3B", "label": "3e B", "level": "3E"}
+    assert saves_during(school, monkeypatch, lambda: school.post("/classes", body)) == 1
+    clock.advance(timedelta(minutes=2))
+    # A read of nothing personal writes nothing to the session: the keep-alive on its own, at the end.
+    assert saves_during(school, monkeypatch, lambda: school.get("/classes")) == 1
+    active = [e.at for e in school.events(head) if isinstance(e, Session.Active)]
+    assert active == [FIXED_NOW + timedelta(minutes=m) for m in (2, 4, 6)]
 
 
 def test_the_inactivity_delay_is_the_one_of_the_profile_or_group(school: SchoolClient, clock: MovableClock) -> None:
