@@ -2,8 +2,8 @@
 
 One wrapper does for every route what must never be forgotten: authenticate the bearer token,
 check the school in the path and the declared permission, parse the body into its model, run the
-handler in a request slot of the thread pool, and render the response model. The OpenAPI document is generated from
-the same declarations, so it cannot drift from what the routes do.
+handler in a request slot of the thread pool, and render the response model. The OpenAPI document
+is generated from the same declarations, so it cannot drift from what the routes do.
 """
 
 from __future__ import annotations
@@ -239,8 +239,8 @@ def request_slots(count: int) -> CapacityLimiter:
 
     The interpreter runs one thread at a time: sixteen requests in sixteen threads take turns every
     few milliseconds and each waits for all the others, where a few threads working while the rest
-    queue finish each request sooner. The 8 o'clock rush on PostgreSQL (16 clients): p99 ~110 ms
-    with anyio's 40 threads, under 100 ms with 4 (``bench/bench_rush.py``, BENCHMARKS.md).
+    queue finish each request sooner. The 8 o'clock rush on PostgreSQL (16 clients, 2 cores): p99
+    115-117 ms with anyio's 40 threads, 87-94 ms with 4 (``bench/bench_rush.py``, BENCHMARKS.md).
     """
     try:
         return _REQUEST_SLOTS.get()
