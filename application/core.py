@@ -158,9 +158,9 @@ class BaseCore(Application[UUID]):
         event, over everything in between, exactly once as always.
 
         The journal's own events (a read consulted, a write attributed, a session kept alive) are not
-        waited for: every read and every write makes one, and catching the access history up after
-        each cost as much as the command; a teacher's first request after a minute's pause is a
-        keep-alive and its own command. Whoever reads the journal or the sessions catches it up first
+        waited for: every read and every write makes one (and a keep-alive goes with the first
+        request after a minute's pause), and catching the access history up after each cost as much
+        as the command. Whoever reads the journal or the sessions catches it up first
         (:meth:`journal_caught_up`).
         """
         eager = kinds - JOURNAL_EVENTS
