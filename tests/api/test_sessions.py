@@ -358,6 +358,18 @@ def test_a_due_keep_alive_goes_with_the_requests_own_write_to_its_session(
     assert active == [FIXED_NOW + timedelta(minutes=m) for m in (2, 4, 6)]
 
 
+def test_a_refused_request_keeps_its_session_alive_too(school: SchoolClient, clock: MovableClock) -> None:
+    account = open_account(school, PersonKind.STAFF, register_staff(school, "Bernard"))
+    answer = log_in(school.client, school.uai, account.login, account.password)
+    token = answer.json()["token"]  # a provisional password: every route but a few is refused
+    clock.advance(timedelta(minutes=2))
+    head = school.head()
+    refused = school.client.get(school.url("/classes"), headers=bearer(token))
+    assert_problem(refused, 403, "password-change-required")
+    (active,) = [e for e in school.events(head) if isinstance(e, Session.Active)]
+    assert active.at == FIXED_NOW + timedelta(minutes=2)
+
+
 def test_the_inactivity_delay_is_the_one_of_the_profile_or_group(school: SchoolClient, clock: MovableClock) -> None:
     base = school.base
     group_id = Profile.create_id(ProfileKind.GROUP, ADMINISTRATION)
