@@ -26,7 +26,7 @@ from uuid import UUID
 
 from domain.absence_reason import ReasonFlags, ReasonKind
 from domain.register import MarkKind
-from domain.school_calendar import half_day, instant
+from domain.school_calendar import HeldOnADay, half_day
 
 HalfDay = tuple[date, int]  # (day, 0) morning, (day, 1) afternoon
 EntryKey = tuple[date, time, time, UUID]  # the order of a student's lessons: day, start, end, register
@@ -56,7 +56,7 @@ class ReasonSpan:
 
 
 @dataclass(frozen=True)
-class StudentEntry:
+class StudentEntry(HeldOnADay):
     """One lesson a student was expected in: when it took place and what the call says of them.
 
     ``taken``: the call was closed; ``mark`` None is "present" when it was, "unknown" when it was not.
@@ -77,14 +77,6 @@ class StudentEntry:
     @property
     def absent(self) -> bool:
         return self.mark is MarkKind.ABSENT
-
-    @property
-    def starts_at(self) -> datetime:
-        return instant(self.day, self.start)
-
-    @property
-    def ends_at(self) -> datetime:
-        return instant(self.day, self.end)
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,23 @@ def instant(day: date, at: time) -> datetime:
     return datetime.combine(day, at, PARIS).astimezone(UTC)
 
 
+class HeldOnADay:
+    """Mixed into what is held on a day from a start to an end (a lesson's occurrence, a student's
+    lesson in the attendance rules): its instants, as stored."""
+
+    day: date
+    start: time
+    end: time
+
+    @property
+    def starts_at(self) -> datetime:
+        return instant(self.day, self.start)
+
+    @property
+    def ends_at(self) -> datetime:
+        return instant(self.day, self.end)
+
+
 def half_day(day: date, at: time) -> tuple[date, int]:
     """The half-day (demi-journée) a moment falls in: ``(day, 0)`` morning, ``(day, 1)`` afternoon."""
     return day, 0 if at < MIDDAY else 1

@@ -8,11 +8,11 @@ agree on what happens in which week.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from enum import StrEnum
 from uuid import UUID
 
-from domain.school_calendar import CalendarDays, instant, monday_of
+from domain.school_calendar import CalendarDays, HeldOnADay, monday_of
 
 
 class LessonKind(StrEnum):
@@ -54,7 +54,7 @@ class OccurrenceChange:
 
 
 @dataclass(frozen=True)
-class Occurrence:
+class Occurrence(HeldOnADay):
     """One lesson on one day, as families see it; ``on`` is the date it was planned on (its key)."""
 
     lesson_id: UUID
@@ -73,14 +73,6 @@ class Occurrence:
     substitute: bool = False
     room_changed: bool = False
     reason: str | None = None
-
-    @property
-    def starts_at(self) -> datetime:
-        return instant(self.day, self.start)
-
-    @property
-    def ends_at(self) -> datetime:
-        return instant(self.day, self.end)
 
 
 @dataclass(frozen=True)
