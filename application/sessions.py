@@ -372,7 +372,7 @@ class SessionUseCases(BaseCore):
 
     def keep_alive(self, session_id: UUID, at: datetime) -> None:
         """Mark the session used at ``at`` (once a minute at most; nothing if it closed meanwhile)."""
-        self.execute(lambda u: _keep_alive(u.get(Session, session_id, "session"), at), attempts=JOURNAL_ATTEMPTS)
+        self.execute(lambda u: u.get(Session, session_id, "session").mark_used(at), attempts=JOURNAL_ATTEMPTS)
 
     def close_session(self, unit: UnitOfWork, principal: Principal) -> None:
         unit.get(Session, principal.session_id, "session").close(CloseReason.LOGOUT)
@@ -435,12 +435,6 @@ class SessionUseCases(BaseCore):
             raise PasswordChangeRequired(
                 "this account still has its provisional password: choose a new one with POST /auth/password first"
             )
-
-
-def _keep_alive(session: Session, now: datetime) -> None:
-    """Mark the session used; a retried command finds it marked already, or closed meanwhile, and leaves it."""
-    if session.needs_keep_alive(now):
-        session.keep_alive(now)
 
 
 def _close_if_idle(session: Session, now: datetime) -> bool:

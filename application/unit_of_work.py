@@ -13,7 +13,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 
-from application.acting import acting
+from application.acting import Acting, acting
 from application.errors import NotFound
 from domain.errors import AlreadyExists
 from domain.session import Session
@@ -99,11 +99,11 @@ class UnitOfWork:
     def pending_events(self) -> int:
         return sum(len(a.pending_events) for a in self._aggregates.values())
 
-    def _attribute(self) -> bool:
-        """Attribute the changes to the acting session; True when its due keep-alive went with them."""
+    def _attribute(self) -> Acting | None:
+        """Attribute the changes to the acting session; the acting session when its due keep-alive went with them."""
         current = acting()
         if current is None:
-            return False
+            return None
         changes = [
             {"aggregate_id": str(e.originator_id), "event": type(e).__qualname__}
             for e in self.changes()
@@ -116,10 +116,9 @@ class UnitOfWork:
         elif isinstance(found := self._aggregates.get(current.session_id), Session) and found.pending_events:
             session = found  # the request's journal line
         if session is None or current.keep_alive_at is None:
-            return False
-        if session.needs_keep_alive(current.keep_alive_at):
-            session.keep_alive(current.keep_alive_at)
-        return True
+            return None
+        session.mark_used(current.keep_alive_at)
+        return current
 
     def _exists(self, aggregate_id: UUID) -> bool:
         if aggregate_id in self._aggregates:
@@ -139,8 +138,8 @@ class UnitOfWork:
         if pending:
             kinds = {type(e) for a in pending for e in a.pending_events}
             recordings = self._app.save(*pending)
-            if kept_alive and (current := acting()) is not None:
-                current.keep_alive_at = None  # written: the end of the request has nothing left to do
+            if kept_alive is not None:
+                kept_alive.keep_alive_at = None  # written: the end of the request has nothing left to do
             self.committed_kinds |= kinds
             self.committed_up_to = max([self.committed_up_to, *(r.notification.id for r in recordings)])
         self._aggregates.clear()

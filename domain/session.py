@@ -138,6 +138,12 @@ class Session(FlatState, Aggregate):
         self._require_open()
         self._active(at=now)
 
+    def mark_used(self, now: datetime) -> None:
+        """Keep the session alive if it is due (once a minute at most); a closed one is left as it is,
+        so that a retried command, or a request that logged out, writes nothing more."""
+        if self.needs_keep_alive(now):
+            self.keep_alive(now)
+
     @event(Active)
     def _active(self, *, at: datetime) -> None:
         self.last_activity = at

@@ -25,7 +25,6 @@ from application.sessions import (
     NoMode,
     PinRequired,
     SessionUseCases,
-    _keep_alive,
     close_idle_sessions,
     login_guard_key,
 )
@@ -288,9 +287,9 @@ def test_a_retried_keep_alive_writes_nothing_more(new_base: NewBase, clock: Mova
     session_id = base.authenticate(base.log_in(super_admin(new_base)).token).session_id
     clock.advance(timedelta(minutes=2))
     session = UnitOfWork(base).get(Session, session_id, "session")
-    _keep_alive(session, clock())
+    session.mark_used(clock())
 
-    _keep_alive(session, clock())
+    session.mark_used(clock())
 
     assert len(session.collect_events()) == 1
 
