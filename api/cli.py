@@ -239,20 +239,13 @@ def serve(
                 USAGE_ERROR,
             )
         log.info("server_starting", host=host, port=port, postgres=postgres, workers=workers)
-        if workers > 1:
-            # Each worker builds its own registry from the environment (api.app.app_from_environment).
-            uvicorn.run(
-                "api.app:app_from_environment",
-                factory=True,
-                workers=workers,
-                host=host,
-                port=port,
-                log_config=None,
-                access_log=False,
-            )
-            return
-        app = create_app(services.settings, bases=services.bases, collect_when_quiet=True)
-        uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+        # Several workers each build their own registry from the environment (api.app.app_from_environment).
+        app = (
+            "api.app:app_from_environment"
+            if workers > 1
+            else create_app(services.settings, bases=services.bases, collect_when_quiet=True)
+        )
+        uvicorn.run(app, factory=workers > 1, workers=workers, host=host, port=port, log_config=None, access_log=False)
 
 
 # -- wiring ---------------------------------------------------------------------------------------
