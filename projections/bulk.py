@@ -43,9 +43,15 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, A
         connection.execute(insert(table), list(rows))
 
 
+def _schemas(connection: Connection) -> dict[str | None, str]:
+    """The connection's schema translation: on PostgreSQL, the base's schema for tables without one."""
+    schemas: dict[str | None, str] = connection.get_execution_options().get("schema_translate_map") or {}
+    return schemas
+
+
 def _qualified(connection: Connection, table: Table) -> str:
     """The table's name as SQL, in the schema the connection translates to (the base's schema)."""
-    schema = connection.get_execution_options().get("schema_translate_map", {}).get(None, table.schema)
+    schema = _schemas(connection).get(None, table.schema)
     quote = connection.dialect.identifier_preparer.quote
     return f"{quote(schema)}.{quote(table.name)}" if schema else quote(table.name)
 
@@ -87,9 +93,8 @@ _POSITIONAL_POSTGRESQL = PGDialect_psycopg(paramstyle="format")  # type: ignore[
 
 def _compiled(connection: Connection, table: Table, upsert: bool) -> Compiled:
     dialect_name = connection.dialect.name
-    schemas = connection.get_execution_options().get("schema_translate_map") or {}
-    schema = schemas.get(None, table.schema)
-    key = (dialect_name, schema, table, upsert)
+    schemas = _schemas(connection)
+    key = (dialect_name, schemas.get(None, table.schema), table, upsert)
     compiled = _COMPILED.get(key)
     if compiled is None:
         if dialect_name == "postgresql":
