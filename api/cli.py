@@ -168,7 +168,8 @@ def rebuild_projection(
     year: Year = None,
     as_json: AsJson = False,
 ) -> None:
-    """Replay the base's events from the start into the projection's emptied tables (one transaction)."""
+    """Replay the base's events from the start and make the projection's tables hold what they give (one
+    transaction); says how many rows live updating had left different (0: the tables were right)."""
     runtime = runtime_of(ctx)
     with runtime.base(uai, year) as base:
         projector = base.projectors.get(name)
@@ -176,16 +177,26 @@ def rebuild_projection(
             known = ", ".join(sorted(base.projectors))
             runtime.fail(f"unknown projection {name!r}; known projections: {known}", USAGE_ERROR)
         with progress_bar(runtime, f"Rebuilding {name}") as progress:
-            applied = projector.rebuild(progress)
+            rebuilt = projector.rebuild(progress)
         status = projector.status()
         if as_json:
             runtime.emit_json(
-                {"uai": base.uai, "year": base.year, "projection": name, "events": applied, "position": status.position}
+                {
+                    "uai": base.uai,
+                    "year": base.year,
+                    "projection": name,
+                    "events": rebuilt.events,
+                    "rows_changed": rebuilt.rows_changed,
+                    "position": status.position,
+                }
             )
             return
+        changed = (
+            "tables emptied and rewritten" if rebuilt.rows_changed is None else f"{rebuilt.rows_changed:,} rows changed"
+        )
         runtime.out.print(
-            f"Rebuilt [bold]{name}[/bold] of {base.uai} {base.year}: {applied:,} events applied, "
-            f"position {status.position:,} of {status.head:,}."
+            f"Rebuilt [bold]{name}[/bold] of {base.uai} {base.year}: {rebuilt.events:,} events applied, "
+            f"{changed}, position {status.position:,} of {status.head:,}."
         )
 
 

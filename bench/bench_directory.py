@@ -80,7 +80,7 @@ def read_floor(base: SchoolYearBase) -> tuple[int, float]:
 
 def rebuild(base: SchoolYearBase) -> tuple[int, float]:
     started = time.perf_counter()
-    applied = base.projectors[PROJECTION].rebuild()
+    applied = base.projectors[PROJECTION].rebuild().events
     return applied, time.perf_counter() - started
 
 

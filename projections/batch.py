@@ -7,14 +7,14 @@ row within the batch are merged into the pending ones, so the order of events is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, and_, bindparam, update
 
-from projections.bulk import bulk_insert, upsert_many
+from projections.bulk import bulk_insert, replace_rows, upsert_many
 
 Row = dict[str, Any]
 Key = Any  # a tuple, or the bare value of a one-column key
@@ -102,6 +102,19 @@ class RowBatch:
         self._upserts.clear()
         self._updates.clear()
         self._deletes.clear()
+
+    def replace(self, tables: Sequence[Table]) -> int:
+        """Make each of ``tables`` hold exactly the rows upserted in this batch: a rebuild's whole result.
+
+        What else is pending is dropped: on tables holding only this batch's rows, a delete or an
+        update of a row it never wrote changes nothing. Returns how many rows were written or deleted.
+        """
+        rows = self._upserts
+        changed = sum(replace_rows(self.connection, table, list(rows.get(table, {}).values())) for table in tables)
+        self._upserts.clear()
+        self._updates.clear()
+        self._deletes.clear()
+        return changed
 
 
 # The same statement object each time: SQLAlchemy memoizes its cache key on it, and finds it compiled.

@@ -1,18 +1,20 @@
-"""A rebuild's bulk work, as fast as each database takes it: emptying tables, filling empty ones.
+"""A rebuild's bulk work, as fast as each database takes it: emptying tables, filling empty ones,
+and bringing a table to a given set of rows by writing only the differences.
 
-A rebuild writes every row of a read model into tables it has just emptied, in one transaction.
-SQLAlchemy's per-row parameter processing then costs more than the database itself, so this path
-hands the driver ready values: PostgreSQL's ``COPY`` (psycopg 3), SQLite's ``executemany`` with the
-columns' own bind processors.
+A rebuild's rows replace a read model's whole tables, in one transaction. SQLAlchemy's per-row
+parameter processing then costs more than the database itself, so this path hands the driver ready
+values (PostgreSQL's ``COPY`` with psycopg 3, SQLite's ``executemany`` with the columns' own bind
+processors) and compares rows as the driver returns them.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from operator import itemgetter
+from typing import Any, Literal
 
-from sqlalchemy import JSON, Connection, Table, insert
+from sqlalchemy import JSON, Connection, Table, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 
@@ -30,6 +32,56 @@ def empty_tables(connection: Connection, tables: Sequence[Table]) -> None:
     else:
         for table in reversed(tables):
             connection.execute(table.delete())
+
+
+def replace_rows(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
+    """Make ``table`` hold exactly ``rows`` (whole rows, keys unique), writing only what differs.
+
+    The stored rows are read back through the driver and compared with the new ones as the driver
+    holds them (SQLite: after the columns' bind processors, i.e. what an insert stores; PostgreSQL:
+    psycopg's Python values). An unchanged row is never written; any other difference, even one of
+    representation only, is. A rebuild over tables that live updating kept right thus writes nothing,
+    takes no lock that blocks readers and leaves no dead rows behind. Returns how many rows were
+    inserted, replaced or deleted.
+    """
+    names = [column.name for column in table.columns]
+    key = itemgetter(*(names.index(column.name) for column in table.primary_key.columns))
+    stored = _stored_rows(connection, table, key)
+    if not stored:
+        if rows:
+            bulk_insert(connection, table, rows)
+        return len(rows)
+    processors: list[Any] = [None] * len(names)
+    if connection.dialect.name != "postgresql":
+        _, bound, bind_processors = _compiled(connection, table, "insert")
+        processors = [dict(zip(bound, bind_processors, strict=True))[name] for name in names]
+    values = _driver_values(rows, names, processors)
+    new = {key(row_values): (row, row_values) for row, row_values in zip(rows, values, strict=True)}
+    changed = [row for row_key, (row, values) in new.items() if stored.get(row_key) != values]
+    gone = [stored[row_key] for row_key in stored.keys() - new.keys()]
+    if gone:
+        delete, key_names, _ = _compiled(connection, table, "delete")
+        by_key = itemgetter(*(names.index(name) for name in key_names))
+        connection.exec_driver_sql(delete, [_as_tuple(by_key(row)) for row in gone])
+    if changed:
+        upsert_many(connection, table, changed)
+    return len(changed) + len(gone)
+
+
+def _stored_rows(connection: Connection, table: Table, key: Callable[[Any], Any]) -> dict[Any, tuple[Any, ...]]:
+    """Every row of ``table`` by ``key``, its columns in the table's order, as the driver returns them."""
+    sql, _, _ = _compiled(connection, table, "select")
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        raw = cursor.fetchall()
+    finally:
+        cursor.close()
+    return {key(row): tuple(row) for row in raw}
+
+
+def _as_tuple(value: Any) -> tuple[Any, ...]:
+    return value if isinstance(value, tuple) else (value,)
 
 
 def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -86,23 +138,30 @@ def _upsert(table: Table, insert: Any) -> Any:
 
 
 Compiled = tuple[str, tuple[str, ...], list[Any]]  # SQL, its parameters in order, their bind processors
-_COMPILED: dict[tuple[str, str | None, Table, bool], Compiled] = {}
+Kind = Literal["insert", "upsert", "delete", "select"]  # delete: by primary key; select: every row
+_COMPILED: dict[tuple[str, str | None, Table, Kind], Compiled] = {}
 # psycopg takes positional ``%s`` parameters too: compiled with them, a row is a tuple, as on SQLite.
 _POSITIONAL_POSTGRESQL = PGDialect_psycopg(paramstyle="format")  # type: ignore[no-untyped-call]
 
 
-def _compiled(connection: Connection, table: Table, upsert: bool) -> Compiled:
+def _compiled(connection: Connection, table: Table, kind: Kind) -> Compiled:
     dialect_name = connection.dialect.name
     schemas = _schemas(connection)
-    key = (dialect_name, schemas.get(None, table.schema), table, upsert)
+    key = (dialect_name, schemas.get(None, table.schema), table, kind)
     compiled = _COMPILED.get(key)
     if compiled is None:
-        if dialect_name == "postgresql":
-            dialect: Any = _POSITIONAL_POSTGRESQL
-            statement = _upsert(table, postgresql.insert(table)) if upsert else insert(table)
+        postgres = dialect_name == "postgresql"
+        dialect: Any = _POSITIONAL_POSTGRESQL if postgres else connection.dialect
+        statement: Any
+        if kind == "select":
+            statement = select(*table.columns)
+        elif kind == "delete":
+            key_columns = table.primary_key.columns
+            statement = table.delete().where(*(column == bindparam(column.name) for column in key_columns))
+        elif kind == "upsert":
+            statement = _upsert(table, postgresql.insert(table) if postgres else sqlite.insert(table))
         else:
-            dialect = connection.dialect
-            statement = _upsert(table, sqlite.insert(table)) if upsert else insert(table)
+            statement = insert(table)
         if schemas:  # the base's schema written into the SQL, as SQLAlchemy would translate it
             sql = statement.compile(dialect=dialect, schema_translate_map=schemas, render_schema_translate=True)
         else:
@@ -114,13 +173,17 @@ def _compiled(connection: Connection, table: Table, upsert: bool) -> Compiled:
 
 
 def _executemany(connection: Connection, table: Table, rows: Sequence[dict[str, Any]], *, upsert: bool = False) -> None:
-    sql, names, processors = _compiled(connection, table, upsert)
+    sql, names, processors = _compiled(connection, table, "upsert" if upsert else "insert")
+    connection.exec_driver_sql(sql, _driver_values(rows, names, processors))
+
+
+def _driver_values(rows: Sequence[dict[str, Any]], names: Sequence[str], processors: Sequence[Any]) -> list[Any]:
+    """Each row as the tuple of values handed to the driver: ``names`` in order, through their processors."""
     if any(processors):
         columns = [
             [row[name] for row in rows] if process is None else [process(row[name]) for row in rows]
             for name, process in zip(names, processors, strict=True)
         ]
-        values = list(zip(*columns, strict=True))
-    else:
-        values = [tuple(row[name] for name in names) for row in rows]
-    connection.exec_driver_sql(sql, values)
+        return list(zip(*columns, strict=True))
+    values = itemgetter(*names)
+    return [_as_tuple(values(row)) for row in rows] if len(names) == 1 else [values(row) for row in rows]

@@ -94,6 +94,15 @@ class EventLog:
 
 
 @dataclass(frozen=True)
+class Rebuilt:
+    """What a rebuild did: the events it replayed, and the rows it had to change (inserted, replaced or
+    deleted; None when it emptied the tables and wrote them whole)."""
+
+    events: int
+    rows_changed: int | None
+
+
+@dataclass(frozen=True)
 class Status:
     """Where a projection stands against the head of the log."""
 
@@ -174,18 +183,20 @@ class Projector:
             if position >= head:
                 return applied
 
-    def rebuild(self, progress: Progress | None = None) -> int:
-        """Replay the whole log into emptied tables, in ONE transaction.
+    def rebuild(self, progress: Progress | None = None) -> Rebuilt:
+        """Replay the whole log and make the tables hold exactly what it gives, in ONE transaction.
 
         Readers keep seeing the old rows until the commit (MVCC on PostgreSQL, WAL on SQLite), so no
         one ever reads a half-built table, and a crash leaves the old tables whole. Rows are merged in
-        memory across pages and written into the empty tables with plain inserts, in flushes of at
-        most ``REBUILD_FLUSH_ROWS`` rows.
+        memory across pages, then compared with the stored ones: only the rows that differ are
+        written (none, when live updating kept the tables right, which the result tells). A rebuild
+        of more than ``REBUILD_FLUSH_ROWS`` rows empties the tables instead and fills them in flushes
+        of that size, with plain inserts.
         """
-        applied = 0
+        applied, emptied = 0, False
+        tables = self.projection.tables()
         with self._lock, self._writing() as connection:
             tracking.lock_position(connection, self.name, self.log.application_name)
-            empty_tables(connection, self.projection.tables())
             tracking.reset_position(connection, self.name)
             position = tracking.lock_position(connection, self.name, self.log.application_name)
             batch = RowBatch(connection, tables_empty=True)
@@ -193,15 +204,22 @@ class Projector:
                 count, position, head = self._apply_page(batch, position)
                 applied += count
                 if batch.pending >= REBUILD_FLUSH_ROWS:
+                    if not emptied:
+                        empty_tables(connection, tables)
+                        emptied = True
                     batch.flush()
                 if progress is not None:
                     progress(position, head)
                 if position >= head:
                     break
-            batch.flush()
+            if emptied:
+                batch.flush()
+                changed = None
+            else:
+                changed = batch.replace(tables)
             tracking.write_position(connection, self.name, position)
         self._reached = max(self._reached, position)
-        return applied
+        return Rebuilt(events=applied, rows_changed=changed)
 
     def _apply_page(self, batch: RowBatch, position: int) -> tuple[int, int, int]:
         """Apply one page of events after ``position`` to ``batch``; returns (applied, new position, head)."""

@@ -188,6 +188,7 @@ def test_rebuild_leaves_the_rows_live_updating_built(operator: Operator) -> None
 
     assert result.exit_code == 0, result.output
     assert "Rebuilt directory" in result.stdout
+    assert "0 rows changed" in result.stdout
     assert directory_rows(operator.base()) == live
 
 

@@ -30,7 +30,7 @@ from domain.teaching_group import TeachingGroup
 from domain.values import Relationship, StaffFunction
 from projections import directory_tables as directory
 from projections.directory import Directory
-from projections.engine import Projector
+from projections.engine import Projector, Rebuilt
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -50,6 +50,17 @@ def dump(engine: Engine) -> Rows:
             ]
             for table in Directory.tables()
         }
+
+
+def rebuild_from_empty_tables(projector: Projector) -> Rebuilt:
+    """Empty the projection's tables, then rebuild: every row comes from the replay, none is kept.
+
+    A rebuild over tables that are already right writes nothing; this makes it write them all.
+    """
+    with projector.engine.begin() as connection:
+        for table in reversed(projector.projection.tables()):
+            connection.execute(table.delete())
+    return projector.rebuild()
 
 
 def head(base: SchoolYearBase) -> int:

@@ -28,6 +28,7 @@ from tests.projections.support import (
     dump,
     head,
     populate,
+    rebuild_from_empty_tables,
     run_all,
     sequences,
 )
@@ -43,9 +44,12 @@ class DirectoryContract:
         live = dump(base.views)
         assert all(live.values()), "the scenario must fill every table"
         projector = directory_projector(base)
-        assert projector.rebuild() == len(directory_event_ids(base))
+        rebuilt = projector.rebuild()
+        assert (rebuilt.events, rebuilt.rows_changed) == (len(directory_event_ids(base)), 0)
         assert dump(base.views) == live
         assert projector.status().position == head(base)
+        rebuild_from_empty_tables(projector)
+        assert dump(base.views) == live
 
     def test_rebuild_in_small_pages_gives_the_same_rows(self, base: SchoolYearBase) -> None:
         populate(base)
@@ -118,7 +122,8 @@ class DirectoryContract:
             model = run_all(base, sequence)
             live = dump(base.views)
             model.check(live)
-            directory_projector(base).rebuild()
+            assert directory_projector(base).rebuild().rows_changed == 0  # the replay gives exactly these rows
+            rebuild_from_empty_tables(directory_projector(base))
             assert dump(base.views) == live
 
         live_equals_rebuild()

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -16,9 +16,10 @@ from application.permissions import Principal
 from application.registry import Bases
 from application.unit_of_work import UnitOfWork
 from domain.student import Student
-from projections import tracking
+from projections import engine, tracking
 from projections.batch import RowBatch
 from projections.directory import Directory
+from projections.directory_tables import classes, students
 from projections.engine import EventLog, Projector
 from tests.projections.support import (
     directory_event_ids,
@@ -26,6 +27,7 @@ from tests.projections.support import (
     dump,
     head,
     populate,
+    rebuild_from_empty_tables,
     write_without_catching_up,
 )
 
@@ -125,6 +127,74 @@ class EngineContract:
             projector.rebuild()
         assert dump(base.views) == rows
         assert projector.status().position == head(base)
+
+    def test_a_rebuild_over_right_tables_writes_nothing(self, base: SchoolYearBase) -> None:
+        populate(base)
+        live = dump(base.views)
+        rebuilt = directory_projector(base).rebuild()
+        assert (rebuilt.events, rebuilt.rows_changed) == (len(directory_event_ids(base)), 0)
+        assert dump(base.views) == live
+
+    def test_a_rebuild_repairs_exactly_the_rows_that_differ(self, base: SchoolYearBase) -> None:
+        ids = populate(base)
+        live = dump(base.views)
+        with base.views.begin() as connection:
+            connection.execute(classes.update().where(classes.c.code == "3A").values(label="tampered"))
+            connection.execute(students.delete().where(students.c.id == str(ids["leo"])))
+            connection.execute(classes.insert().values(id=str(uuid4()), code="9Z", label="9e Z", level="3E"))
+        assert dump(base.views) != live
+        assert directory_projector(base).rebuild().rows_changed == 3
+        assert dump(base.views) == live
+
+    def test_a_rebuild_into_empty_tables_writes_every_row(self, base: SchoolYearBase) -> None:
+        populate(base)
+        live = dump(base.views)
+        rebuilt = rebuild_from_empty_tables(directory_projector(base))
+        assert rebuilt.rows_changed == sum(len(rows) for rows in live.values())
+        assert dump(base.views) == live
+
+    def test_a_rebuild_too_big_to_compare_in_memory_rewrites_the_tables_whole(
+        self, base: SchoolYearBase, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        populate(base)
+        live = dump(base.views)
+        monkeypatch.setattr(engine, "REBUILD_FLUSH_ROWS", 3)
+        small_pages = Projector(Directory(), base.views, directory_projector(base).log, batch_size=2)
+        rebuilt = small_pages.rebuild()
+        assert (rebuilt.events, rebuilt.rows_changed) == (len(directory_event_ids(base)), None)
+        assert dump(base.views) == live
+
+    def test_readers_read_the_old_rows_while_a_rebuild_writes(
+        self, base: SchoolYearBase, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A rebuild takes no lock that stops readers (PostgreSQL's TRUNCATE would): they read the rows
+        as they were until it commits."""
+        populate(base)
+        live = dump(base.views)
+        with base.views.begin() as connection:
+            connection.execute(classes.update().where(classes.c.code == "3A").values(label="tampered"))
+        written, resume = threading.Event(), threading.Event()
+        write_position = tracking.write_position
+
+        def pause_before_commit(connection: Any, projection: str, position: int) -> None:
+            write_position(connection, projection, position)  # the rows are written, the commit waits
+            written.set()
+            assert resume.wait(timeout=30)
+
+        monkeypatch.setattr(tracking, "write_position", pause_before_commit)
+        rebuild = threading.Thread(target=directory_projector(base).rebuild)
+        rebuild.start()
+        try:
+            assert written.wait(timeout=30)
+            with base.reading() as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.exec_driver_sql("SET LOCAL lock_timeout = '2s'")
+                labels = {c.code: c.label for c in base.directory.list_classes(connection)}
+            assert labels["3A"] == "tampered"
+        finally:
+            resume.set()
+            rebuild.join(timeout=30)
+        assert dump(base.views) == live
 
     def test_two_projectors_catching_up_at_once_apply_each_event_once(
         self, base: SchoolYearBase, bases_factory: Callable[..., Bases], monkeypatch: pytest.MonkeyPatch
