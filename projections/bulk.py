@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any, Literal
 
-from sqlalchemy import JSON, Connection, Table, bindparam, insert, select
+from sqlalchemy import JSON, Boolean, Connection, Table, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 
@@ -53,8 +53,10 @@ def replace_rows(connection: Connection, table: Table, rows: Sequence[dict[str, 
         return len(rows)
     processors: list[Any] = [None] * len(names)
     if connection.dialect.name != "postgresql":
+        # A boolean equals the integer SQLite stores for it: only the other columns need their processor.
         _, bound, bind_processors = _compiled(connection, table, "insert")
-        processors = [dict(zip(bound, bind_processors, strict=True))[name] for name in names]
+        processor_of = dict(zip(bound, bind_processors, strict=True))
+        processors = [None if isinstance(c.type, Boolean) else processor_of[c.name] for c in table.columns]
     values = _driver_values(rows, names, processors)
     new = {key(row_values): (row, row_values) for row, row_values in zip(rows, values, strict=True)}
     changed = [row for row_key, (row, values) in new.items() if stored.get(row_key) != values]
