@@ -58,9 +58,11 @@ def replace_rows(connection: Connection, table: Table, rows: Sequence[dict[str, 
         processor_of = dict(zip(bound, bind_processors, strict=True))
         processors = [None if isinstance(c.type, Boolean) else processor_of[c.name] for c in table.columns]
     values = _driver_values(rows, names, processors)
-    new = {key(row_values): (row, row_values) for row, row_values in zip(rows, values, strict=True)}
-    changed = [row for row_key, (row, values) in new.items() if stored.get(row_key) != values]
-    gone = [stored[row_key] for row_key in stored.keys() - new.keys()]
+    keys = list(map(key, values))
+    stored_row = stored.get
+    new = zip(rows, keys, values, strict=True)
+    changed = [row for row, row_key, row_values in new if stored_row(row_key) != row_values]
+    gone = [stored[row_key] for row_key in stored.keys() - set(keys)]
     if gone:
         delete, key_names, _ = _compiled(connection, table, "delete")
         by_key = itemgetter(*(names.index(name) for name in key_names))
@@ -79,7 +81,7 @@ def _stored_rows(connection: Connection, table: Table, key: Callable[[Any], Any]
         raw = cursor.fetchall()
     finally:
         cursor.close()
-    return {key(row): tuple(row) for row in raw}
+    return dict(zip(map(key, raw), map(tuple, raw), strict=True))
 
 
 def _as_tuple(value: Any) -> tuple[Any, ...]:
