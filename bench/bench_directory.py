@@ -20,7 +20,7 @@ import sqlite3
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -42,7 +42,7 @@ PROJECTION = "directory"
 
 @dataclass(frozen=True)
 class Figures:
-    """The medians of one backend's runs, in events per second."""
+    """The medians of one backend's runs, in events per second, and of each round's rebuild/floor ratios."""
 
     backend: str
     events: int
@@ -51,6 +51,8 @@ class Figures:
     rebuild: float
     rebuild_empty: float
     floor: float
+    ratio: float
+    ratio_empty: float
 
 
 def uai(number: int) -> str:
@@ -58,10 +60,18 @@ def uai(number: int) -> str:
     return digits + UAI_CHECK_LETTERS[int(digits) % 23]
 
 
-def rate(measure: Callable[[], tuple[int, float]], repeat: int) -> tuple[int, float]:
-    """The median events/s of ``repeat`` runs of ``measure`` (which returns events and seconds)."""
-    runs = [measure() for _ in range(repeat)]
-    return runs[0][0], statistics.median(events / seconds for events, seconds in runs)
+def rates(measures: Sequence[Callable[[], tuple[int, float]]], repeat: int) -> list[list[float]]:
+    """Events/s of ``repeat`` rounds of ``measures`` (each returns events and seconds), one list per measure.
+
+    The measures take turns within each round, so that a passing slowdown of the machine weighs on
+    all of them alike instead of on whichever ran at that moment.
+    """
+    runs: list[list[float]] = [[] for _ in measures]
+    for _ in range(repeat):
+        for results, measure in zip(runs, measures, strict=True):
+            events, seconds = measure()
+            results.append(events / seconds)
+    return runs
 
 
 def read_floor(base: SchoolYearBase) -> tuple[int, float]:
@@ -105,9 +115,10 @@ def measure(backend: str, settings: Settings, students: int, repeat: int) -> Fig
         for number in range(first, first + repeat):
             base, _ = bases.create(uai(number), year, "Lycée de banc d'essai")
             reports.append(load_demo(base, generate_school(base.uai, year, students)))
-        _, rebuild_rate = rate(lambda: rebuild(base), repeat)
-        _, rebuild_empty_rate = rate(lambda: rebuild_empty(base), repeat)
-        _, floor_rate = rate(lambda: read_floor(base), repeat)
+        last = base
+        rebuilt, floor, rebuilt_empty = rates(
+            [lambda: rebuild(last), lambda: read_floor(last), lambda: rebuild_empty(last)], repeat
+        )
     finally:
         bases.close()
     return Figures(
@@ -115,9 +126,11 @@ def measure(backend: str, settings: Settings, students: int, repeat: int) -> Fig
         events=reports[0].events,
         append=statistics.median(r.append_rate for r in reports),
         load=statistics.median(r.rate for r in reports),
-        rebuild=rebuild_rate,
-        rebuild_empty=rebuild_empty_rate,
-        floor=floor_rate,
+        rebuild=statistics.median(rebuilt),
+        rebuild_empty=statistics.median(rebuilt_empty),
+        floor=statistics.median(floor),
+        ratio=statistics.median(r / f for r, f in zip(rebuilt, floor, strict=True)),
+        ratio_empty=statistics.median(r / f for r, f in zip(rebuilt_empty, floor, strict=True)),
     )
 
 
@@ -160,7 +173,8 @@ def _lines(path: str) -> list[str]:
 
 def report(figures: list[Figures], students: int, repeat: int) -> list[str]:
     lines = [
-        f"{students:,} students, median of {repeat} runs, events/s:",
+        f"{students:,} students, median of {repeat} rounds (rebuild, floor, rebuild into emptied tables in turn), "
+        "events/s; each ratio is the median of the rounds' own ratios:",
         "",
         "| backend | events | demo append | demo load + catch-up | rebuild | floor (read + decode) | rebuild / floor "
         "| rebuild into emptied tables | its / floor |",
@@ -168,7 +182,7 @@ def report(figures: list[Figures], students: int, repeat: int) -> list[str]:
     ]
     lines.extend(
         f"| {f.backend} | {f.events:,} | {f.append:,.0f} | {f.load:,.0f} | {f.rebuild:,.0f} | {f.floor:,.0f} "
-        f"| {f.rebuild / f.floor:.0%} | {f.rebuild_empty:,.0f} | {f.rebuild_empty / f.floor:.0%} |"
+        f"| {f.ratio:.0%} | {f.rebuild_empty:,.0f} | {f.ratio_empty:.0%} |"
         for f in figures
     )
     return lines
