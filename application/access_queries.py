@@ -27,7 +27,8 @@ class AccessQueries(DirectoryQueries):
         self.journal_caught_up()  # each session's keep-alives and count of reads
         with self.reading() as connection:
             still_open = self.access_history.open_sessions(connection)
-        close_idle_sessions(self, self.clock(), still_open)
+        if close_idle_sessions(self, self.clock(), still_open):
+            self.journal_caught_up()  # the closings just written
         with self.reading() as connection:
             items = self.access_history.list_sessions(connection, open_only=SESSION_STATES[state])
         self._journal_list(principal, "sessions", {"state": state}, len(items))

@@ -34,7 +34,17 @@ R = TypeVar("R")
 
 # Written alongside every read and write, and a session's keep-alive once a minute of use: read only
 # by auditors, families and the lists of sessions, which catch up first.
-JOURNAL_EVENTS = frozenset({Session.RecordConsulted, Session.ListConsulted, Session.ChangesMade, Session.Active})
+# A session's events feed only the access history, which its readers catch up first: no command waits for them.
+JOURNAL_EVENTS = frozenset(
+    {
+        Session.Opened,
+        Session.RecordConsulted,
+        Session.ListConsulted,
+        Session.ChangesMade,
+        Session.Active,
+        Session.Closed,
+    }
+)
 
 MAX_ATTEMPTS = 5
 # A journal line appended to a session commutes with any other: it is retried longer rather than
@@ -157,8 +167,8 @@ class BaseCore(Application[UUID]):
         and a write transaction per projection and command is saved. They catch up at their next
         event, over everything in between, exactly once as always.
 
-        The journal's own events (a read consulted, a write attributed, a session kept alive) are not
-        waited for: every read and every write makes one (and a keep-alive goes with the first
+        A session's events (opened, a read consulted, a write attributed, kept alive, closed) are not
+        waited for: every login, read and write makes one (and a keep-alive goes with the first
         request after a minute's pause), and catching the access history up after each cost as much
         as the command. Whoever reads the journal or the sessions catches it up first
         (:meth:`journal_caught_up`).
@@ -186,6 +196,7 @@ class BaseCore(Application[UUID]):
         The session doing it stays open: it is the one the change is attributed to.
         """
         acting = acting_session()
+        self.journal_caught_up()  # sessions opened a moment ago included
         with self.reading() as connection:
             candidates = [
                 item.id for item in self.access_history.open_sessions(connection) if item.account_id == account_id
