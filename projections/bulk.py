@@ -58,17 +58,23 @@ def replace_rows(connection: Connection, table: Table, rows: Sequence[dict[str, 
         processor_of = dict(zip(bound, bind_processors, strict=True))
         processors = [None if isinstance(c.type, Boolean) else processor_of[c.name] for c in table.columns]
     values = _driver_values(rows, names, processors)
-    keys = list(map(key, values))
-    stored_row = stored.get
-    new = zip(rows, keys, values, strict=True)
-    changed = [row for row, row_key, row_values in new if stored_row(row_key) != row_values]
-    gone = [stored[row_key] for row_key in stored.keys() - set(keys)]
-    if gone:
+    changed: list[dict[str, Any]] = []
+    replaced: list[tuple[Any, ...]] = []
+    for row, row_key, row_values in zip(rows, map(key, values), values, strict=True):
+        old = stored.pop(row_key, None)
+        if old != row_values:
+            changed.append(row)
+            if old is not None:
+                replaced.append(old)
+    # Deleted, then inserted whole: an upsert could collide with a row not yet rewritten on another
+    # unique column (two students' INEs swapped), which the old row's deletion rules out.
+    gone = list(stored.values())
+    if gone or replaced:
         delete, key_names, _ = _compiled(connection, table, "delete")
         by_key = itemgetter(*(names.index(name) for name in key_names))
-        connection.exec_driver_sql(delete, [_as_tuple(by_key(row)) for row in gone])
+        connection.exec_driver_sql(delete, [_as_tuple(by_key(row)) for row in gone + replaced])
     if changed:
-        upsert_many(connection, table, changed)
+        bulk_insert(connection, table, changed)
     return len(changed) + len(gone)
 
 
