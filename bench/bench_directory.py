@@ -116,6 +116,8 @@ def measure(backend: str, settings: Settings, students: int, repeat: int) -> Fig
             base, _ = bases.create(uai(number), year, "Lycée de banc d'essai")
             reports.append(load_demo(base, generate_school(base.uai, year, students)))
         last = base
+        if settings.database_url is not None:
+            analyze(settings.database_url)
         rebuilt, floor, rebuilt_empty = rates(
             [lambda: rebuild(last), lambda: read_floor(last), lambda: rebuild_empty(last)], repeat
         )
@@ -132,6 +134,18 @@ def measure(backend: str, settings: Settings, students: int, repeat: int) -> Fig
         ratio=statistics.median(r / f for r, f in zip(rebuilt, floor, strict=True)),
         ratio_empty=statistics.median(r / f for r, f in zip(rebuilt_empty, floor, strict=True)),
     )
+
+
+def analyze(url: str) -> None:
+    """Give PostgreSQL the statistics of the tables just loaded, as a database in use has them.
+
+    Otherwise the autovacuum daemon gathers them in the middle of the measures, and the plans of the
+    rounds before and after it differ.
+    """
+    engine = create_engine(PostgresUrl(url).sqlalchemy(), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+    engine.dispose()
 
 
 @contextmanager
