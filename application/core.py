@@ -32,9 +32,9 @@ from projections.timetables import Timetables
 
 R = TypeVar("R")
 
-# Written alongside every read and write, and a session's keep-alive once a minute of use: read only
-# by auditors, families and the lists of sessions, which catch up first.
-# A session's events feed only the access history, which its readers catch up first: no command waits for them.
+# A session's events: its opening and closing, a line for every read and write, a keep-alive once a
+# minute of use. They feed only the access history, whose readers (auditors, families, the lists of
+# sessions, the licence count) catch it up first: no command waits for them.
 JOURNAL_EVENTS = frozenset(
     {
         Session.Opened,

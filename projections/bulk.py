@@ -70,9 +70,8 @@ def replace_rows(connection: Connection, table: Table, rows: Sequence[dict[str, 
     # unique column (two students' INEs swapped), which the old row's deletion rules out.
     gone = list(stored.values())
     if gone or replaced:
-        delete, key_names, _ = _compiled(connection, table, "delete")
-        by_key = itemgetter(*(names.index(name) for name in key_names))
-        connection.exec_driver_sql(delete, [_as_tuple(by_key(row)) for row in gone + replaced])
+        delete, _, _ = _compiled(connection, table, "delete")  # its parameters: the key, as ``key`` reads it
+        connection.exec_driver_sql(delete, [_as_tuple(key(row)) for row in gone + replaced])
     if changed:
         bulk_insert(connection, table, changed)
     return len(changed) + len(gone)

@@ -55,9 +55,7 @@ def write_position(connection: Connection, projection: str, notification_id: int
 
 def read_position(connection: Connection, projection: str) -> int:
     """The last notification id a projection has applied (0 when it never ran)."""
-    position = connection.execute(
-        select(tracking.c.notification_id).where(tracking.c.projection == projection)
-    ).scalar_one_or_none()
+    position = connection.execute(_POSITION, {"projection": projection}).scalar_one_or_none()
     return int(position or 0)
 
 
