@@ -85,34 +85,31 @@ def expected_count(before: list[dict[str, Any]], after: list[dict[str, Any]], ta
     return sum(old.get(k) != row for k, row in new.items()) + len(old.keys() - new.keys())
 
 
+def check_replaced(engine: Engine, table: Any, before: Rows, after: Rows) -> None:
+    """A table holding ``before`` replaced by ``after``: it holds what ``after`` alone gives, and the
+    count is the rows that differed."""
+    wanted = fill(engine, table, after)
+    held = fill(engine, table, before)
+    with engine.begin() as connection:
+        changed = replace_rows(connection, table, list(after.values()))
+    assert dump(engine, table) == wanted
+    assert changed == expected_count(held, wanted, table)
+
+
 class ReplaceContract:
     def test_a_table_ends_holding_exactly_the_new_rows(self, base: SchoolYearBase) -> None:
-        engine = base.views
-
         @settings(max_examples=40, deadline=None)
         @given(before=student_tables(), after=student_tables())
         def replaced(before: Rows, after: Rows) -> None:
-            wanted = fill(engine, students, after)
-            held = fill(engine, students, before)
-            with engine.begin() as connection:
-                changed = replace_rows(connection, students, list(after.values()))
-            assert dump(engine, students) == wanted
-            assert changed == expected_count(held, wanted, students)
+            check_replaced(base.views, students, before, after)
 
         replaced()
 
     def test_rows_keyed_by_two_columns_with_booleans(self, base: SchoolYearBase) -> None:
-        engine = base.views
-
         @settings(max_examples=30, deadline=None)
         @given(before=link_tables(), after=link_tables())
         def replaced(before: Rows, after: Rows) -> None:
-            wanted = fill(engine, guardian_links, after)
-            held = fill(engine, guardian_links, before)
-            with engine.begin() as connection:
-                changed = replace_rows(connection, guardian_links, list(after.values()))
-            assert dump(engine, guardian_links) == wanted
-            assert changed == expected_count(held, wanted, guardian_links)
+            check_replaced(base.views, guardian_links, before, after)
 
         replaced()
 
