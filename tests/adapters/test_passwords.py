@@ -126,7 +126,7 @@ class _SlowHasher(PasswordHasher):
 
 def test_checks_beyond_the_slots_wait_their_turn() -> None:
     slow = _SlowHasher()
-    hasher = Argon2Hasher(slow, concurrency=2)
+    hasher = Argon2Hasher(slow, concurrency=2, patience=60.0)  # no backup: the slots alone
     stored = hasher.hash(PASSWORD)
     threads = [threading.Thread(target=hasher.verify, args=(stored, PASSWORD)) for _ in range(6)]
     for thread in threads:
@@ -136,14 +136,59 @@ def test_checks_beyond_the_slots_wait_their_turn() -> None:
     assert slow.most == 2
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="per-thread niceness is Linux's")
-def test_hashing_runs_in_threads_the_scheduler_serves_after_requests(hasher: Argon2Hasher, stored: str) -> None:
-    niceness: list[int] = []
+def _scheduling() -> tuple[int, int]:
+    """The calling thread's scheduling class and niceness."""
+    thread = threading.get_native_id()
+    return os.sched_getscheduler(thread), os.getpriority(os.PRIO_PROCESS, thread)
+
+
+linux_only = pytest.mark.skipif(sys.platform != "linux", reason="per-thread scheduling classes are Linux's")
+
+
+@linux_only
+def test_hashing_runs_only_on_cpu_that_requests_leave_idle(stored: str) -> None:
+    seen: list[tuple[int, int]] = []
 
     class Spy(PasswordHasher):
         def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
-            niceness.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+            seen.append(_scheduling())
             return super().verify(hash, password)
 
     assert Argon2Hasher(Spy()).verify(stored, PASSWORD)
-    assert niceness == [os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + HASHING_NICENESS]
+    assert [policy for policy, _ in seen] == [os.SCHED_IDLE]
+
+
+@linux_only
+def test_a_hash_that_finds_no_idle_cpu_is_computed_by_a_nicer_backup_thread(stored: str) -> None:
+    """A fully loaded machine never runs the idle-class thread: the backup's result is the answer."""
+    starved = threading.Event()
+    released = threading.Event()
+    seen: list[tuple[int, int]] = []
+
+    class Starved(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+            scheduling = _scheduling()
+            if scheduling[0] == os.SCHED_IDLE:
+                starved.set()
+                released.wait(10)
+            seen.append(scheduling)
+            return super().verify(hash, password)
+
+    hasher = Argon2Hasher(Starved(), concurrency=1, patience=0.05)
+    try:
+        assert hasher.verify(stored, PASSWORD) is True
+        assert hasher.verify(stored, PASSWORD + "!") is False  # queued behind the starved one: a backup too
+        assert starved.is_set()
+        own_niceness = _scheduling()[1]
+        assert seen == [(os.SCHED_OTHER, own_niceness + HASHING_NICENESS)] * 2
+    finally:
+        released.set()
+
+
+def test_an_error_while_hashing_reaches_the_caller() -> None:
+    class Broken(PasswordHasher):
+        def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+            raise MemoryError("argon2 could not allocate its memory")
+
+    with pytest.raises(MemoryError, match="allocate"):
+        Argon2Hasher(Broken()).hash(PASSWORD)
