@@ -30,6 +30,8 @@ class UnitOfWork:
         # a deep copy of each, which cost a third of loading them; it may never change or save them.
         self.read_only = read_only
         self._aggregates: dict[UUID, Aggregate] = {}
+        # Ids found to have no events: asking again (a login looks at its guards twice) costs a query each.
+        self._absent: set[UUID] = set()
         self.events = 0
         self.committed_kinds: set[type] = set()  # the event classes saved so far: which projections to feed
         self.committed_up_to = 0  # the notification id of the last event saved: how far they must get
@@ -42,15 +44,19 @@ class UnitOfWork:
         if natural_key is not None and self._exists(aggregate.id):
             raise AlreadyExists(f"{natural_key} already exists", field=natural_key.split(" ", 1)[0])
         self._aggregates[aggregate.id] = aggregate
+        self._absent.discard(aggregate.id)
         return aggregate
 
     def find(self, kind: type[A], aggregate_id: UUID) -> A | None:
         """The aggregate with that id, from this unit or the store, or None."""
         aggregate = self._aggregates.get(aggregate_id)
         if aggregate is None:
+            if aggregate_id in self._absent:
+                return None
             try:
                 aggregate = self._app.repository.get(aggregate_id, deepcopy_from_cache=not self.read_only)
             except AggregateNotFoundError:
+                self._absent.add(aggregate_id)
                 return None
             self._aggregates[aggregate_id] = aggregate
         return aggregate if isinstance(aggregate, kind) else None
@@ -143,5 +149,6 @@ class UnitOfWork:
             self.committed_kinds |= kinds
             self.committed_up_to = max([self.committed_up_to, *(r.notification.id for r in recordings)])
         self._aggregates.clear()
+        self._absent.clear()
         self.events += count
         return count

@@ -19,6 +19,7 @@ from application.permissions import Principal
 from application.unit_of_work import UnitOfWork
 from domain.errors import AlreadyExists, InvalidValue, RuleViolated
 from domain.guardian import Guardian
+from domain.school_class import SchoolClass
 from domain.session import Session
 from domain.student import Student
 
@@ -189,6 +190,37 @@ def test_bulk_commits_every_size_aggregates_and_catches_up_at_the_end(base: Scho
     assert head(base) == before + 5
     with base.reading() as connection:
         assert len(base.directory.list_classes(connection)) == 5
+
+
+def test_a_unit_asks_the_store_once_for_an_id_that_has_no_events(
+    base: SchoolYearBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A login looks at its guards twice: one query each, not two."""
+    queries: list[UUID] = []
+    select_events = base.recorder.select_events
+
+    def counting(originator_id: UUID, **kwargs: Any) -> Any:
+        queries.append(originator_id)
+        return select_events(originator_id, **kwargs)
+
+    monkeypatch.setattr(base.recorder, "select_events", counting)
+    unit = UnitOfWork(base, read_only=True)
+    missing = SchoolClass.create_id("3Z")
+    assert unit.find(SchoolClass, missing) is None
+    assert unit.find(SchoolClass, missing) is None
+    assert queries == [missing]
+
+
+def test_an_id_found_absent_is_found_once_the_unit_creates_it_even_across_a_bulk_flush(base: SchoolYearBase) -> None:
+    with base.bulk(size=1) as unit:
+        first = SchoolClass.create_id("3A")
+        assert unit.find(SchoolClass, first) is None
+        base.open_class(unit, code="3A", label="3A", level="3E")
+        assert unit.find(SchoolClass, first) is not None
+        base.open_class(unit, code="3B", label="3B", level="3E")  # the unit is full: 3A is committed first
+        found = unit.find(SchoolClass, first)
+        assert found is not None
+        assert found.code == "3A"
 
 
 # -- journaled reads ------------------------------------------------------------------------------
