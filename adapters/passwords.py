@@ -12,6 +12,8 @@ from typing import Generic, TypeVar
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from adapters.cores import run_calling_thread_on, serving_split
+
 T = TypeVar("T")
 
 # The cost of every new hash: OWASP's floor for argon2id (see Argon2Hasher).
@@ -56,8 +58,14 @@ class Argon2Hasher:
     """
 
     def __init__(
-        self, hasher: PasswordHasher | None = None, concurrency: int | None = None, patience: float = PATIENCE_SECONDS
+        self,
+        hasher: PasswordHasher | None = None,
+        concurrency: int | None = None,
+        patience: float = PATIENCE_SECONDS,
+        cores: frozenset[int] | None = None,
     ) -> None:
+        """``cores``: where the hashing threads run; by default the hashing cores of :func:`serving_split`
+        (none below two cores: anywhere); ``concurrency``: hashes at once, by default one per such core."""
         self._hasher = hasher or PasswordHasher(
             time_cost=TIME_COST,
             memory_cost=MEMORY_COST_KIB,
@@ -66,10 +74,18 @@ class Argon2Hasher:
             salt_len=SALT_LENGTH,
             type=Type.ID,
         )
-        slots = concurrency or max(1, (os.cpu_count() or 2) - 1)
+        if cores is None:
+            split = serving_split()
+            cores = split.hashing if split is not None else frozenset()
+        self.cores = cores
+        slots = concurrency or len(cores) or max(1, (os.cpu_count() or 2) - 1)
         self._patience = patience
-        self._spare = ThreadPoolExecutor(slots, thread_name_prefix="argon2-idle", initializer=_only_when_idle)
-        self._backup = ThreadPoolExecutor(slots, thread_name_prefix="argon2", initializer=_deprioritise)
+        self._spare = ThreadPoolExecutor(
+            slots, thread_name_prefix="argon2-idle", initializer=_only_when_idle, initargs=(cores,)
+        )
+        self._backup = ThreadPoolExecutor(
+            slots, thread_name_prefix="argon2", initializer=_deprioritise, initargs=(cores,)
+        )
 
     def hash(self, password: str) -> str:
         return self._compute(self._hasher.hash, password)
@@ -126,16 +142,18 @@ class _Job(Generic[T]):
         return self._result[0]
 
 
-def _only_when_idle() -> None:
-    """Put the calling (hashing) thread in ``SCHED_IDLE``: it runs only on CPU no request wants, and a
-    waking request preempts it at once (argon2 runs outside the interpreter lock, so without this it
-    holds a core that a request is waiting for)."""
+def _only_when_idle(cores: frozenset[int]) -> None:
+    """Put the calling (hashing) thread on its cores, in ``SCHED_IDLE``: it runs only on CPU no one else
+    wants (another process, on a machine it shares), and a waking thread preempts it at once (argon2
+    runs outside the interpreter lock, so without this it holds a core that a request is waiting for)."""
+    run_calling_thread_on(cores)
     if sys.platform == "linux":
         os.sched_setscheduler(threading.get_native_id(), os.SCHED_IDLE, os.sched_param(0))
 
 
-def _deprioritise() -> None:
-    """Make the calling (backup hashing) thread nicer than the requests, which get a core before it."""
+def _deprioritise(cores: frozenset[int]) -> None:
+    """Put the calling (backup hashing) thread on its cores, nicer than the rest of the machine's work."""
+    run_calling_thread_on(cores)
     if sys.platform == "linux":
         thread = threading.get_native_id()
         os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + HASHING_NICENESS))

@@ -15,6 +15,7 @@ import structlog
 import typer
 from rich.table import Table
 
+from adapters.cores import run_calling_thread_on, serving_split
 from api.bootstrap import build_bases
 from api.cli_accounts import accounts_cli
 from api.cli_import import import_files
@@ -249,7 +250,18 @@ def serve(
                 "--workers needs CARTABLE_DATABASE_URL: the embedded SQLite store is written by one process",
                 USAGE_ERROR,
             )
-        log.info("server_starting", host=host, port=port, postgres=postgres, workers=workers)
+        split = serving_split() if workers == 1 else None
+        if split is not None:
+            # Every thread the server starts from here on inherits this: the hashing cores stay the hasher's.
+            run_calling_thread_on(split.requests)
+        log.info(
+            "server_starting",
+            host=host,
+            port=port,
+            postgres=postgres,
+            workers=workers,
+            request_cores=sorted(split.requests) if split else None,
+        )
         # Several workers each build their own registry from the environment (api.app.app_from_environment).
         app = (
             "api.app:app_from_environment"

@@ -159,6 +159,21 @@ def test_hashing_runs_only_on_cpu_that_requests_leave_idle(stored: str) -> None:
 
 
 @linux_only
+def test_hashing_threads_run_on_the_hashers_cores(stored: str) -> None:
+    cores = frozenset({max(os.sched_getaffinity(0))})
+    seen: list[frozenset[int]] = []
+
+    class Spy(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+            seen.append(frozenset(os.sched_getaffinity(0)))
+            return super().verify(hash, password)
+
+    hasher = Argon2Hasher(Spy(), cores=cores)
+    assert hasher.verify(stored, PASSWORD)
+    assert seen == [cores]
+
+
+@linux_only
 def test_a_hash_that_finds_no_idle_cpu_is_computed_by_a_nicer_backup_thread(stored: str) -> None:
     """A fully loaded machine never runs the idle-class thread: the backup's result is the answer."""
     starved = threading.Event()

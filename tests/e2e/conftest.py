@@ -151,6 +151,12 @@ class ServerProcess:
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else "(no output)"
 
+    @property
+    def pid(self) -> int:
+        if self._process is None:
+            raise RuntimeError("the server is not running")
+        return self._process.pid
+
     def _wait_until_healthy(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
