@@ -12,7 +12,7 @@ from typing import Generic, TypeVar
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from adapters.cores import run_calling_thread_on, serving_split
+from adapters.cores import process_cores, run_calling_thread_on, serving_split
 
 T = TypeVar("T")
 
@@ -50,7 +50,9 @@ class Argon2Hasher:
     Login). A thread cannot leave that class without privileges, so a hash still unfinished after
     ``patience`` (a machine whose requests leave no CPU idle) is computed again by a backup thread at
     ``HASHING_NICENESS``, as before, and the first result is taken: logins slow down under a full
-    load, they never starve.
+    load, they never starve. The idle-class threads run on the hashing cores (adapters/cores.py); the
+    backups on any core of the process, so that another program busy on the hashing cores delays
+    logins by the patience, not by its own work.
 
     Hashes made with other parameters (argon2-cffi's defaults, before these were set) still verify:
     a check reads the cost from the hash. ``PasswordHasher.check_needs_rehash`` tells them apart, should
@@ -84,7 +86,7 @@ class Argon2Hasher:
             slots, thread_name_prefix="argon2-idle", initializer=_only_when_idle, initargs=(cores,)
         )
         self._backup = ThreadPoolExecutor(
-            slots, thread_name_prefix="argon2", initializer=_deprioritise, initargs=(cores,)
+            slots, thread_name_prefix="argon2", initializer=_deprioritise, initargs=(process_cores(),)
         )
 
     def hash(self, password: str) -> str:
@@ -152,7 +154,8 @@ def _only_when_idle(cores: frozenset[int]) -> None:
 
 
 def _deprioritise(cores: frozenset[int]) -> None:
-    """Put the calling (backup hashing) thread on its cores, nicer than the rest of the machine's work."""
+    """Put the calling (backup hashing) thread on ``cores`` (the process's: it is created by a request
+    thread, whose cores it would inherit), nicer than the rest of the machine's work."""
     run_calling_thread_on(cores)
     if sys.platform == "linux":
         thread = threading.get_native_id()

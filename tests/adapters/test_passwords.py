@@ -11,6 +11,7 @@ from typing import Literal
 import pytest
 from argon2 import Parameters, PasswordHasher, Type, extract_parameters
 
+from adapters.cores import run_calling_thread_on
 from adapters.passwords import (
     HASH_LENGTH,
     HASHING_NICENESS,
@@ -180,22 +181,36 @@ def test_a_hash_that_finds_no_idle_cpu_is_computed_by_a_nicer_backup_thread(stor
     released = threading.Event()
     seen: list[tuple[int, int]] = []
 
+    everywhere = frozenset(os.sched_getaffinity(0))
+    backup_cores: list[frozenset[int]] = []
+
     class Starved(PasswordHasher):
         def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
             scheduling = _scheduling()
             if scheduling[0] == os.SCHED_IDLE:
                 starved.set()
                 released.wait(10)
+            else:
+                backup_cores.append(frozenset(os.sched_getaffinity(0)))
             seen.append(scheduling)
             return super().verify(hash, password)
 
-    hasher = Argon2Hasher(Starved(), concurrency=1, patience=0.05)
+    hasher = Argon2Hasher(Starved(), concurrency=1, patience=0.05, cores=frozenset({max(everywhere)}))
+    answers: list[bool] = []
+
+    def request() -> None:  # from a thread on one core, as a server's request threads are
+        run_calling_thread_on(frozenset({min(everywhere)}))
+        answers.extend([hasher.verify(stored, PASSWORD), hasher.verify(stored, PASSWORD + "!")])
+
     try:
-        assert hasher.verify(stored, PASSWORD) is True
-        assert hasher.verify(stored, PASSWORD + "!") is False  # queued behind the starved one: a backup too
+        caller = threading.Thread(target=request)
+        caller.start()
+        caller.join()
+        assert answers == [True, False]  # the second queued behind the starved one: a backup too
         assert starved.is_set()
         own_niceness = _scheduling()[1]
         assert seen == [(os.SCHED_OTHER, own_niceness + HASHING_NICENESS)] * 2
+        assert backup_cores == [everywhere] * 2  # not the caller's core, nor only the hashing cores
     finally:
         released.set()
 
