@@ -2,9 +2,10 @@
 
 argon2id is memory-hard by design: a check streams 19 MiB through the core that runs it, leaving that
 core's caches cold for whatever runs there next. A request thread woken on that core, even one that
-preempts the hashing at once (``SCHED_IDLE``), then runs slower than on a core of its own. With 4 clients
-logging in continuously on 2 cores, a directory read's p99 was 6.7-8.2 ms with hashing on any core and
-5.5-6.5 ms with hashing on a core of its own and the requests on the other (BENCHMARKS.md, Login).
+preempts the hashing at once (``SCHED_IDLE``), then runs slower than on a core of its own; and a Python
+server whose threads hand the interpreter lock from core to core pays for each move. Measured on 2 cores
+(BENCHMARKS.md, Login and 8 o'clock rush): with 4 clients logging in, a directory read's p99 went from
+×1.50–2.19 its idle value to ×1.04–1.95 on SQLite, and the rush's calls took a quarter to a half less CPU.
 
 So the serving process splits the cores it may use (its affinity mask: ``taskset``, cgroup cpusets):
 the last quarter of them, at least one, hash; the others serve. Below two cores there is nothing to split.

@@ -30,8 +30,8 @@ PATIENCE_SECONDS = 0.1
 
 
 class Argon2Hasher:
-    """argon2id at OWASP's floor, at most ``max(1, cores - 1)`` hashes or checks at once, computed on
-    the CPU that requests leave idle (and as many backups when they leave none, see below).
+    """argon2id at OWASP's floor, one hash or check at a time per hashing core (adapters/cores.py),
+    computed on CPU that nothing else wants (and as many backups when none is idle, see below).
 
     The parameters are the minimum that OWASP's Password Storage Cheat Sheet recommends for argon2id:
     19 MiB of memory, 2 passes, 1 lane (the sheet's other configurations trade memory for passes at
@@ -79,7 +79,6 @@ class Argon2Hasher:
         if cores is None:
             split = serving_split()
             cores = split.hashing if split is not None else frozenset()
-        self.cores = cores
         slots = concurrency or len(cores) or max(1, (os.cpu_count() or 2) - 1)
         self._patience = patience
         self._spare = ThreadPoolExecutor(

@@ -137,6 +137,19 @@ def test_checks_beyond_the_slots_wait_their_turn() -> None:
     assert slow.most == 2
 
 
+@pytest.mark.skipif(sys.platform != "linux" or len(os.sched_getaffinity(0)) < 2, reason="two cores to hash on")
+def test_by_default_one_check_at_a_time_runs_per_hashing_core() -> None:
+    slow = _SlowHasher()
+    hasher = Argon2Hasher(slow, patience=60.0, cores=frozenset(sorted(os.sched_getaffinity(0))[:2]))
+    stored = hasher.hash(PASSWORD)
+    threads = [threading.Thread(target=hasher.verify, args=(stored, PASSWORD)) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert slow.most == 2
+
+
 def _scheduling() -> tuple[int, int]:
     """The calling thread's scheduling class and niceness."""
     thread = threading.get_native_id()
