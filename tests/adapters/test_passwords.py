@@ -125,29 +125,27 @@ class _SlowHasher(PasswordHasher):
         return super().verify(hash, password)
 
 
-def test_checks_beyond_the_slots_wait_their_turn() -> None:
-    slow = _SlowHasher()
-    hasher = Argon2Hasher(slow, concurrency=2, patience=60.0)  # no backup: the slots alone
+def most_at_once(slow: _SlowHasher, hasher: Argon2Hasher) -> int:
+    """How many of six checks sent together ``hasher`` ran at once."""
     stored = hasher.hash(PASSWORD)
     threads = [threading.Thread(target=hasher.verify, args=(stored, PASSWORD)) for _ in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert slow.most == 2
+    return slow.most
+
+
+def test_checks_beyond_the_slots_wait_their_turn() -> None:
+    slow = _SlowHasher()
+    assert most_at_once(slow, Argon2Hasher(slow, concurrency=2, patience=60.0)) == 2  # no backup: the slots alone
 
 
 @pytest.mark.skipif(sys.platform != "linux" or len(os.sched_getaffinity(0)) < 2, reason="two cores to hash on")
 def test_by_default_one_check_at_a_time_runs_per_hashing_core() -> None:
     slow = _SlowHasher()
-    hasher = Argon2Hasher(slow, patience=60.0, cores=frozenset(sorted(os.sched_getaffinity(0))[:2]))
-    stored = hasher.hash(PASSWORD)
-    threads = [threading.Thread(target=hasher.verify, args=(stored, PASSWORD)) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert slow.most == 2
+    two_cores = frozenset(sorted(os.sched_getaffinity(0))[:2])
+    assert most_at_once(slow, Argon2Hasher(slow, patience=60.0, cores=two_cores)) == 2
 
 
 def _scheduling() -> tuple[int, int]:
