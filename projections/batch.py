@@ -99,9 +99,7 @@ class RowBatch:
             for columns, group in by_columns.items():
                 statement = _update_statement(table, key_names, columns)
                 self.connection.execute(statement, [_bind(row, key_names) for row in group])
-        self._upserts.clear()
-        self._updates.clear()
-        self._deletes.clear()
+        self._forget_pending()
 
     def replace(self, tables: Sequence[Table]) -> int:
         """Make each of ``tables`` hold exactly the rows upserted in this batch: a rebuild's whole result.
@@ -111,10 +109,13 @@ class RowBatch:
         """
         rows = self._upserts
         changed = sum(replace_rows(self.connection, table, list(rows.get(table, {}).values())) for table in tables)
+        self._forget_pending()
+        return changed
+
+    def _forget_pending(self) -> None:
         self._upserts.clear()
         self._updates.clear()
         self._deletes.clear()
-        return changed
 
 
 # The same statement object each time: SQLAlchemy memoizes its cache key on it, and finds it compiled.
